@@ -48,6 +48,11 @@ _TORCH_DTYPE = {
 _WRITABLE = {torch.float32, torch.bfloat16, torch.int32, torch.int64, torch.uint8}
 
 
+def _new_torch(shape, dtype):
+    """An uninitialized torch tensor backed by ttnn's host allocator (warm, reused pages)."""
+    return _C.new_torch_array(list(shape), str(dtype).removeprefix("torch."))
+
+
 def _host_array(op, tensor):
     """A CPU, contiguous, DLPack-exportable view (or cast copy) of a torch tensor."""
     if tensor.device.type != "cpu":
@@ -136,7 +141,7 @@ def to_torch(tensor, dtype=None, *, mesh_composer=None, torch_rank=None, device=
     if mesh_composer is not None:
         check_type(op, "mesh_composer", mesh_composer, ConcatMeshToTensor, "a ttnn.ConcatMeshToTensor")
         shape = list(_C.concatenated_shape(tensor, mesh_composer.dim))
-        out = torch.empty(shape, dtype=write_as)
+        out = _new_torch(shape, write_as)
         _C.concat_shards_to_host_array(tensor, mesh_composer.dim, out)
     else:
         if tensor.num_shards() > 1:
@@ -145,7 +150,7 @@ def to_torch(tensor, dtype=None, *, mesh_composer=None, torch_rank=None, device=
                 "mesh_composer=ttnn.ConcatMeshToTensor(mesh_device, dim) to join the shards "
                 "(or take one with ttnn.get_device_tensors)"
             )
-        out = torch.empty(list(tensor.shape), dtype=write_as)
+        out = _new_torch(tensor.shape, write_as)
         _C.copy_to_host_array(tensor, 0, out)
     if out.dtype != want:
         out = out.to(want)

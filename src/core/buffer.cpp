@@ -1,29 +1,16 @@
 #include "ttnn/core/buffer.hpp"
 
-#include <cstdlib>
-#include <new>
 
 #include "ttnn/core/device.hpp"
 #include "ttnn/core/error.hpp"
+#include "ttnn/core/host_allocator.hpp"
 
 namespace ttnn {
 
-namespace {
-constexpr std::size_t kAlignment = 64;
-
-std::byte* aligned_bytes(std::size_t bytes) {
-    if (bytes == 0) return nullptr;
-    void* p = std::aligned_alloc(kAlignment, round_up(bytes, kAlignment));
-    if (p == nullptr) {
-        throw OutOfMemory("ttnn.Buffer", "the host could not allocate " + format_bytes(bytes));
-    }
-    return static_cast<std::byte*>(p);
-}
-}  // namespace
 
 std::shared_ptr<Buffer> Buffer::allocate_host(std::size_t bytes) {
     std::shared_ptr<Buffer> b(new Buffer());
-    b->data_ = aligned_bytes(bytes);
+    b->data_ = static_cast<std::byte*>(host_memory::allocate(bytes));
     b->size_ = bytes;
     b->owned_ = true;
     return b;
@@ -40,7 +27,7 @@ std::shared_ptr<Buffer> Buffer::borrow_host(void* data, std::size_t bytes, std::
 std::shared_ptr<Buffer> Buffer::make_device(std::shared_ptr<Device> device, std::size_t bytes,
                                             DeviceAllocation allocation) {
     std::shared_ptr<Buffer> b(new Buffer());
-    b->data_ = aligned_bytes(bytes);
+    b->data_ = static_cast<std::byte*>(host_memory::allocate(bytes));
     b->size_ = bytes;
     b->owned_ = true;
     b->device_ = std::move(device);
@@ -79,7 +66,7 @@ void Buffer::deallocate() {
         keep_alive = std::move(keep_alive_);
         if (device_) device_->release(allocation_);
     }
-    std::free(to_free);
+    host_memory::release(to_free, size_);
     // keep_alive (e.g. a reference to a torch tensor) is dropped here, outside our lock.
 }
 

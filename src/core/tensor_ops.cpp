@@ -181,6 +181,8 @@ void copy_to_host_array(const Tensor& tensor, std::size_t shard, const HostArray
                            spec.logical_shape, 0.0f, pool_for(buffer));
 }
 
+std::string_view conversion_kernel_isa() { return codec::active_kernels().isa; }
+
 Tensor allocate_like_placement(const TensorSpec& spec, const Tensor& like, std::string_view op) {
     auto storage = std::make_shared<Storage>();
     const Storage& from = like.storage();

@@ -6,9 +6,13 @@
 #include <nanobind/stl/variant.h>
 #include <nanobind/stl/vector.h>
 
+#include <cstring>
+
 #include "bindings.hpp"
+#include "ttnn/core/thread_pool.hpp"
 #include "ttnn/core/distribute.hpp"
 #include "ttnn/core/error.hpp"
+#include "ttnn/core/host_allocator.hpp"
 #include "ttnn/core/tensor_ops.hpp"
 
 namespace nb = nanobind;
@@ -52,6 +56,51 @@ std::shared_ptr<void> keep_alive(const Array& a) {
         nb::gil_scoped_acquire gil;
         delete static_cast<Array*>(p);
     });
+}
+
+// Element types new_torch_array can make, by torch's name.
+struct NewArrayType {
+    const char* name;
+    nb::dlpack::dtype dtype;
+    std::size_t bytes;
+};
+const NewArrayType kNewArrayTypes[] = {
+    {"float32", nb::dtype<float>(), 4},
+    {"bfloat16", {static_cast<std::uint8_t>(nb::dlpack::dtype_code::Bfloat), 16, 1}, 2},
+    {"int32", nb::dtype<std::int32_t>(), 4},
+    {"int64", nb::dtype<std::int64_t>(), 8},
+    {"uint8", nb::dtype<std::uint8_t>(), 1},
+};
+
+// An uninitialized torch tensor whose memory comes from ttnn's host allocator: to_torch writes into
+// it in one pass, and steady loops reuse warm pages (see host_allocator.hpp).
+nb::object new_torch_array(const std::vector<std::int64_t>& dims, const std::string& type_name) {
+    const NewArrayType* type = nullptr;
+    for (const auto& t : kNewArrayTypes) {
+        if (type_name == t.name) type = &t;
+    }
+    if (type == nullptr) throw InvalidArgument("ttnn.to_torch", "cannot make a torch tensor of dtype " + type_name);
+    const Shape shape(dims, "ttnn.to_torch");
+    struct Block {
+        void* data;
+        std::size_t bytes;
+    };
+    auto* block = new Block{nullptr, shape.volume() * type->bytes};
+    try {
+        block->data = host_memory::allocate(block->bytes);
+    } catch (...) {
+        delete block;
+        throw;
+    }
+    nb::capsule owner(block, [](void* p) noexcept {
+        auto* b = static_cast<Block*>(p);
+        host_memory::release(b->data, b->bytes);
+        delete b;
+    });
+    std::vector<std::size_t> sizes(dims.begin(), dims.end());
+    return nb::ndarray<nb::pytorch, nb::device::cpu>(block->data, sizes.size(), sizes.data(), owner, nullptr,
+                                                     type->dtype)
+        .cast();
 }
 
 nb::object placement_of(const Tensor& t) {
@@ -137,6 +186,24 @@ void bind_tensor(nb::module_& m) {
               concat_shards_to_host_array(t, dim, dst);
           },
           "tensor"_a, "dim"_a, "out"_a);
+    m.def("parallel_memcpy",
+          [](Array src, Array dst) {
+              if (src.nbytes() != dst.nbytes()) throw InvalidArgument("ttnn._C.parallel_memcpy", "sizes differ");
+              const auto* from = static_cast<const std::byte*>(src.data());
+              auto* to = static_cast<std::byte*>(dst.data());
+              const std::size_t bytes = src.nbytes();
+              nb::gil_scoped_release release;
+              constexpr std::size_t kChunk = std::size_t{1} << 20;
+              host_thread_pool().parallel_for((bytes + kChunk - 1) / kChunk, 1, [&](std::size_t b, std::size_t e) {
+                  std::memcpy(to + b * kChunk, from + b * kChunk, std::min(bytes, e * kChunk) - b * kChunk);
+              });
+          },
+          "src"_a, "dst"_a, "memcpy on the host thread pool: the yardstick of the conversion benchmark");
+    m.def("kernel_isa", [] { return std::string(conversion_kernel_isa()); },
+          "The conversion kernels in use: avx2 or generic (TTNN_ISA=generic forces the latter)");
+    m.def("new_torch_array", &new_torch_array, "shape"_a, "dtype"_a);
+    m.def("host_cache_bytes", &host_memory::cached_bytes, "Bytes of freed host blocks kept for reuse");
+    m.def("trim_host_cache", &host_memory::trim, "Returns the cached host blocks to the operating system");
     m.def("check_usable", [](const Tensor& t, const std::string& op) { t.check_usable(op); });
 
     m.def("to_device",

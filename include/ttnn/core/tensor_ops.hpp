@@ -54,6 +54,9 @@ Tensor to_layout(const Tensor& tensor, Layout layout, std::optional<DataType> dt
 Tensor typecast(const Tensor& tensor, DataType dtype, std::optional<MemoryConfig> memory_config = std::nullopt,
                 std::string_view op = "ttnn.typecast");
 
+// The conversion kernels in use: "avx2" or "generic" (TTNN_ISA=generic forces the latter).
+std::string_view conversion_kernel_isa();
+
 // A new, uninitialized tensor of `spec` placed like `like` (host, device or mesh).
 Tensor allocate_like_placement(const TensorSpec& spec, const Tensor& like, std::string_view op);
 

@@ -10,6 +10,10 @@
 
 #include "codec.hpp"
 
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 namespace ttnn::codec {
 namespace TTNN_CODEC_NS {
 namespace {
@@ -113,7 +117,7 @@ constexpr std::size_t kExponentBytes = 64;
 // significand (hidden bit restored) is shifted right to it, dropping bits, then rounded to nearest
 // even on what is left and saturated; zeros, denormals and values that round to 0 give code 0.
 template <int W>
-inline std::uint8_t encode_bfp_row(const float* in, std::uint8_t* codes) {
+inline std::uint8_t encode_bfp_row_scalar(const float* in, std::uint8_t* codes) {
     constexpr std::uint32_t kShift = 24 - W;
     constexpr std::uint32_t kTie = 1u << (kShift - 1);
     constexpr std::uint32_t kRoundMask = (1u << kShift) - 1;
@@ -158,7 +162,7 @@ inline float decode_bfp_scalar(std::uint8_t code, std::uint32_t shared) {
 // A row of 16 codes. For W <= shared <= 254 every value is the normal number sign * mag *
 // 2^(shared - 127 - (W - 1)), computed exactly by one multiply; other rows take the scalar rules.
 template <int W>
-inline void decode_bfp_row(const std::uint8_t* codes, std::uint32_t shared, float* out) {
+inline void decode_bfp_row_scalar(const std::uint8_t* codes, std::uint32_t shared, float* out) {
     constexpr std::uint32_t kMask = (1u << W) - 1;
     if (shared >= static_cast<std::uint32_t>(W) && shared <= 254) {
         const float scale = std::bit_cast<float>((shared - (W - 1)) << 23);
@@ -171,6 +175,74 @@ inline void decode_bfp_row(const std::uint8_t* codes, std::uint32_t shared, floa
         for (std::size_t k = 0; k < kFace; ++k) out[k] = decode_bfp_scalar<W>(codes[k], shared);
     }
 }
+
+#if defined(__AVX2__)
+// The same rules on 8 lanes at a time. Every intermediate stays below 2^24, so signed compares and
+// saturating packs are exact; vpsrlvd yields 0 for shifts of 32 or more, as the scalar code does.
+template <int W>
+inline __m256i encode_bfp_lanes(__m256i bits, __m256i shared) {
+    constexpr int kShift = 24 - W;
+    const __m256i exponent = _mm256_and_si256(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(0xFF));
+    __m256i m = _mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x7FFFFF)), _mm256_set1_epi32(0x800000));
+    m = _mm256_srlv_epi32(m, _mm256_sub_epi32(shared, exponent));
+    const __m256i rest = _mm256_and_si256(m, _mm256_set1_epi32((1 << kShift) - 1));
+    __m256i q = _mm256_srli_epi32(m, kShift);
+    const __m256i tie = _mm256_set1_epi32(1 << (kShift - 1));
+    const __m256i odd = _mm256_cmpeq_epi32(_mm256_and_si256(q, _mm256_set1_epi32(1)), _mm256_set1_epi32(1));
+    const __m256i up = _mm256_or_si256(_mm256_cmpgt_epi32(rest, tie), _mm256_and_si256(_mm256_cmpeq_epi32(rest, tie), odd));
+    q = _mm256_sub_epi32(q, up);  // up is all ones (-1) where rounding up
+    q = _mm256_min_epu32(q, _mm256_set1_epi32((1 << W) - 1));
+    const __m256i zero = _mm256_setzero_si256();
+    const __m256i is_zero = _mm256_or_si256(_mm256_cmpeq_epi32(exponent, zero), _mm256_cmpeq_epi32(q, zero));
+    const __m256i sign = _mm256_slli_epi32(_mm256_srli_epi32(bits, 31), W);
+    return _mm256_andnot_si256(is_zero, _mm256_or_si256(q, sign));
+}
+
+template <int W>
+inline std::uint8_t encode_bfp_row(const float* in, std::uint8_t* codes) {
+    const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in));
+    const __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + 8));
+    const __m256i mask = _mm256_set1_epi32(0xFF);
+    __m256i e = _mm256_max_epu32(_mm256_and_si256(_mm256_srli_epi32(b0, 23), mask),
+                                 _mm256_and_si256(_mm256_srli_epi32(b1, 23), mask));
+    e = _mm256_max_epu32(e, _mm256_permute2x128_si256(e, e, 1));
+    e = _mm256_max_epu32(e, _mm256_shuffle_epi32(e, _MM_SHUFFLE(1, 0, 3, 2)));
+    e = _mm256_max_epu32(e, _mm256_shuffle_epi32(e, _MM_SHUFFLE(2, 3, 0, 1)));  // every lane holds the max
+    const __m256i c0 = encode_bfp_lanes<W>(b0, e);
+    const __m256i c1 = encode_bfp_lanes<W>(b1, e);
+    const __m256i words = _mm256_permute4x64_epi64(_mm256_packus_epi32(c0, c1), _MM_SHUFFLE(3, 1, 2, 0));
+    const __m128i bytes = _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), bytes);
+    return static_cast<std::uint8_t>(_mm256_cvtsi256_si32(e));
+}
+
+template <int W>
+inline void decode_bfp_row(const std::uint8_t* codes, std::uint32_t shared, float* out) {
+    if (shared < static_cast<std::uint32_t>(W) || shared > 254) {
+        decode_bfp_row_scalar<W>(codes, shared, out);
+        return;
+    }
+    const __m256 scale = _mm256_castsi256_ps(_mm256_set1_epi32(static_cast<int>((shared - (W - 1)) << 23)));
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes));
+    const __m128i halves[2] = {bytes, _mm_srli_si128(bytes, 8)};
+    for (int h = 0; h < 2; ++h) {
+        const __m256i c = _mm256_cvtepu8_epi32(halves[h]);
+        const __m256i magnitude = _mm256_and_si256(c, _mm256_set1_epi32((1 << W) - 1));
+        const __m256i sign = _mm256_slli_epi32(_mm256_srli_epi32(c, W), 31);
+        const __m256 value = _mm256_mul_ps(_mm256_cvtepi32_ps(magnitude), scale);
+        _mm256_storeu_ps(out + 8 * h, _mm256_castsi256_ps(_mm256_or_si256(_mm256_castps_si256(value), sign)));
+    }
+}
+#else
+template <int W>
+inline std::uint8_t encode_bfp_row(const float* in, std::uint8_t* codes) {
+    return encode_bfp_row_scalar<W>(in, codes);
+}
+template <int W>
+inline void decode_bfp_row(const std::uint8_t* codes, std::uint32_t shared, float* out) {
+    decode_bfp_row_scalar<W>(codes, shared, out);
+}
+#endif
 
 template <int W>
 void write_bfp_tile(const void* stage, std::byte* tile) {
