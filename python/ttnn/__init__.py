@@ -64,6 +64,9 @@ from ttnn.distributed import (  # noqa: F401
 )
 from ttnn.torch_interop import from_torch, to_torch  # noqa: F401
 
+from ttnn.ops import *  # noqa: E402,F401,F403  (every op of the op table, by its TT-NN name)
+from ttnn import transformer  # noqa: E402,F401
+
 bfloat16 = DataType.BFLOAT16
 float32 = DataType.FLOAT32
 bfloat8_b = DataType.BFLOAT8_B
