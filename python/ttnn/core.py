@@ -10,6 +10,13 @@ def check_type(op, name, value, expected, hint):
         raise TypeError(f"{op}: {name} must be {hint}, got {value!r} ({type(value).__name__})")
 
 
+def check_pad_value(op, pad_value):
+    """pad_value as a float; TypeError naming the op unless it is a real number."""
+    if isinstance(pad_value, bool) or not isinstance(pad_value, (int, float)):
+        raise TypeError(f"{op}: pad_value must be a number, got {pad_value!r} ({type(pad_value).__name__})")
+    return float(pad_value)
+
+
 def check_tensor(op, tensor):
     check_type(op, "tensor", tensor, Tensor, "a ttnn.Tensor")
 
@@ -38,7 +45,7 @@ def to_layout(tensor, layout, dtype=None, memory_config=None, pad_value=0.0):
         check_type("ttnn.to_layout", "dtype", dtype, DataType, "a ttnn.DataType such as ttnn.bfloat16")
     if memory_config is not None:
         check_type("ttnn.to_layout", "memory_config", memory_config, MemoryConfig, "a ttnn.MemoryConfig")
-    return _C.to_layout(tensor, layout, dtype, memory_config, float(pad_value))
+    return _C.to_layout(tensor, layout, dtype, memory_config, check_pad_value("ttnn.to_layout", pad_value))
 
 
 def typecast(tensor, dtype, memory_config=None):

@@ -10,7 +10,7 @@ import torch
 
 from ttnn import _C
 from ttnn._C import DataType, Device, Layout, MemoryConfig, MeshDevice, StorageType, Tensor
-from ttnn.core import check_tensor, check_type
+from ttnn.core import check_pad_value, check_tensor, check_type
 from ttnn.distributed import ConcatMeshToTensor, ReplicateTensorToMesh, ShardTensorToMesh, TensorToMesh
 
 # The ttnn dtype a torch dtype becomes when from_torch is given no dtype.
@@ -103,7 +103,7 @@ def from_torch(
         check_type(op, "mesh_mapper", mesh_mapper, TensorToMesh, "a ShardTensorToMesh or ReplicateTensorToMesh")
     if tile is not None and tuple(tile) != (32, 32):
         raise ValueError(f"{op}: tile={tile!r}: only 32x32 tiles are supported")
-    pad = 0.0 if pad_value is None else float(pad_value)
+    pad = 0.0 if pad_value is None else check_pad_value(op, pad_value)
     array = _host_array(op, tensor)
 
     if isinstance(device, MeshDevice) and mesh_mapper is None:

@@ -78,18 +78,17 @@ void Device::close() {
     for (auto& b : live) b->deallocate();
     std::lock_guard lock(mutex_);
     open_ = false;
+    live_buffers_ = 0;
     dram_in_use_ = 0;
     std::fill(l1_in_use_.begin(), l1_in_use_.end(), 0);
 }
 
 std::string Device::usage_summary_locked() const {
-    std::size_t live = 0;
-    for (const auto& w : buffers_) live += !w.expired();
     const std::size_t max_l1 = l1_in_use_.empty() ? 0 : *std::max_element(l1_in_use_.begin(), l1_in_use_.end());
     return "DRAM " + format_bytes(dram_in_use_) + " of " + format_bytes(config_.dram_size - config_.trace_region_size) +
            " in use, fullest core's L1 " + format_bytes(max_l1) + " of " +
-           format_bytes(config_.l1_size_per_core - config_.l1_small_size) + ", " + std::to_string(live) +
-           " buffers live";
+           format_bytes(config_.l1_size_per_core - config_.l1_small_size) + ", " + std::to_string(live_buffers_) +
+           " buffers allocated";
 }
 
 std::shared_ptr<Buffer> Device::allocate_buffer(const AllocationRequest& request, std::string_view op) {
@@ -142,6 +141,7 @@ std::shared_ptr<Buffer> Device::allocate_buffer(const AllocationRequest& request
             allocation.l1_cores = request.l1_shard_cores;
             allocation.l1_shard_bytes = request.l1_shard_bytes;
         }
+        ++live_buffers_;  // release() undoes this, also if making the buffer fails below
     }
     std::shared_ptr<Buffer> buffer;
     try {
@@ -159,6 +159,7 @@ std::shared_ptr<Buffer> Device::allocate_buffer(const AllocationRequest& request
 void Device::release(const DeviceAllocation& allocation) {
     std::lock_guard lock(mutex_);
     if (!open_) return;  // closing resets the accounting wholesale
+    live_buffers_ -= std::min<std::size_t>(live_buffers_, 1);
     dram_in_use_ -= std::min(dram_in_use_, allocation.dram_bytes);
     for (auto& used : l1_in_use_) used -= std::min(used, allocation.l1_bytes_per_core);
     for (CoreCoord c : allocation.l1_cores) {
@@ -177,7 +178,7 @@ MemoryStats Device::memory_stats() const {
         s.l1_in_use_max_core = std::max(s.l1_in_use_max_core, used);
         s.l1_in_use_total += used;
     }
-    for (const auto& w : buffers_) s.num_buffers += !w.expired();
+    s.num_buffers = live_buffers_;
     return s;
 }
 

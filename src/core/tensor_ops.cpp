@@ -237,6 +237,7 @@ Tensor copy_shards_to(const Tensor& tensor, const std::vector<std::shared_ptr<De
 
 Tensor to_device(const Tensor& tensor, const std::shared_ptr<Device>& device, const MemoryConfig& memory_config,
                  std::string_view op) {
+    tensor.check_usable(op);
     if (tensor.storage_type() == StorageType::DEVICE) {
         if (tensor.device() == device && tensor.memory_config() == memory_config) return tensor;
         throw InvalidArgument(op, "the tensor is already on a device; use ttnn.from_device first or "
@@ -253,6 +254,7 @@ Tensor to_device(const Tensor& tensor, const std::shared_ptr<Device>& device, co
 
 Tensor to_device(const Tensor& tensor, const std::shared_ptr<MeshDevice>& mesh, const MemoryConfig& memory_config,
                  std::string_view op) {
+    tensor.check_usable(op);
     if (tensor.storage_type() == StorageType::DEVICE) {
         if (tensor.mesh_device() == mesh && tensor.memory_config() == memory_config) return tensor;
         throw InvalidArgument(op, "the tensor is already on a device; use ttnn.from_device first");
@@ -290,6 +292,7 @@ Tensor from_device(const Tensor& tensor, std::string_view op) {
 
 Tensor to_layout(const Tensor& tensor, Layout layout, std::optional<DataType> dtype,
                  std::optional<MemoryConfig> memory_config, float pad_value, std::string_view op) {
+    tensor.check_usable(op);
     TensorSpec spec = tensor.spec();
     spec.layout = layout;
     if (dtype) spec.dtype = *dtype;
@@ -299,6 +302,7 @@ Tensor to_layout(const Tensor& tensor, Layout layout, std::optional<DataType> dt
 }
 
 Tensor typecast(const Tensor& tensor, DataType dtype, std::optional<MemoryConfig> memory_config, std::string_view op) {
+    tensor.check_usable(op);
     TensorSpec spec = tensor.spec();
     spec.dtype = dtype;
     if (memory_config) spec.memory_config = *memory_config;

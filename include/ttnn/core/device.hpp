@@ -40,7 +40,7 @@ struct MemoryStats {
     std::size_t l1_in_use_max_core = 0;  // the fullest core
     std::size_t l1_in_use_total = 0;
     std::size_t l1_budget_per_core = 0;
-    std::size_t num_buffers = 0;
+    std::size_t num_buffers = 0;  // allocated, not yet freed
 };
 
 class Device : public std::enable_shared_from_this<Device> {
@@ -77,7 +77,8 @@ private:
     bool open_ = true;
     std::size_t dram_in_use_ = 0;
     std::vector<std::size_t> l1_in_use_;  // per core, row-major over the grid
-    std::vector<std::weak_ptr<Buffer>> buffers_;
+    std::vector<std::weak_ptr<Buffer>> buffers_;  // to free them on close
+    std::size_t live_buffers_ = 0;                // allocated and not yet released
 };
 
 // How many devices this host offers (TTNN_HOST_NUM_DEVICES, default 8), as tt-metal's
