@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <span>
@@ -71,6 +72,10 @@ bool is_mesh_tensor(const Tensor& tensor);
 // are used as they are), the devices concurrently, and joins the results as a mesh tensor.
 Tensor for_each_device(std::span<const Tensor> inputs,
                        const std::function<Tensor(std::span<const Tensor>)>& per_device, std::string_view op);
+inline Tensor for_each_device(std::initializer_list<Tensor> inputs,
+                              const std::function<Tensor(std::span<const Tensor>)>& per_device, std::string_view op) {
+    return for_each_device(std::span<const Tensor>(inputs.begin(), inputs.size()), per_device, op);
+}
 // The same for ops with several outputs (split, topk, ...).
 std::vector<Tensor> for_each_device_multi(
     std::span<const Tensor> inputs, const std::function<std::vector<Tensor>(std::span<const Tensor>)>& per_device,
