@@ -5,18 +5,14 @@
 namespace ttnn {
 
 std::size_t TensorSpec::num_tiles() const {
+    if (logical_shape.rank() == 0) return 1;
     const Matrix3d m = as_matrix3d(padded_shape());
-    return m.batch * (m.height / kTileHeight) * (m.width / kTileWidth);
+    // A rank-1 tensor stores one row of tiles: its height of 1 pads to 32.
+    return m.batch * (round_up(m.height, kTileHeight) / kTileHeight) * (m.width / kTileWidth);
 }
 
 std::size_t TensorSpec::storage_bytes() const {
-    if (layout == Layout::TILE) {
-        if (logical_shape.rank() == 0) return tile_size_bytes(dtype);
-        const Matrix3d m = as_matrix3d(padded_shape());
-        // A rank-1 tensor stores one row of tiles: its height pads to 32 too.
-        return m.batch * round_up(m.height, kTileHeight) / kTileHeight * (m.width / kTileWidth) *
-               tile_size_bytes(dtype);
-    }
+    if (layout == Layout::TILE) return num_tiles() * tile_size_bytes(dtype);
     return logical_shape.volume() * element_size(dtype);
 }
 
