@@ -5,7 +5,7 @@
 PYTHON ?= python3
 PIP := $(PYTHON) -m pip
 JOBS ?= 2
-APT_PACKAGES := libgtest-dev
+APT_PACKAGES := libgtest-dev libopenblas0-openmp libdnnl-dev
 PIP_PACKAGES := torch==2.14.1 torchvision==0.29.1 numpy "nanobind>=2.0" "scikit-build-core>=0.10" pytest hypothesis
 
 .PHONY: setup deps install demo test ctest pytest asan bench clean

@@ -69,11 +69,15 @@ struct Endpoints {
     }
 };
 
-void fill(Stage& stage, Domain domain, std::size_t from, std::size_t to, float pad_value) {
+// Integer padding follows the float -> int rule of the domain conversion (NaN -> 0, saturating,
+// toward zero), so that a pad of NaN or 1e30 is defined.
+void fill(Stage& stage, const KernelSet& kernels, Domain domain, std::size_t from, std::size_t to, float pad_value) {
     if (domain == Domain::FLOAT) {
         std::fill(stage.as_float() + from, stage.as_float() + to, pad_value);
     } else {
-        std::fill(stage.as_int() + from, stage.as_int() + to, static_cast<std::int64_t>(pad_value));
+        std::int64_t pad = 0;
+        kernels.float_to_int(&pad_value, &pad, 1);
+        std::fill(stage.as_int() + from, stage.as_int() + to, pad);
     }
 }
 
@@ -123,9 +127,9 @@ void convert_tiled(const Endpoints& e, const Shape& shape, float pad_value, Thre
                 for (std::size_t r = 0; r < rows; ++r) {
                     e.in.read_flat(e.src.data, first + r * m.width, cols,
                                    offset_values(a.raw(), e.in.domain, r * kBlock));
-                    if (cols < kBlock) fill(a, e.in.domain, r * kBlock + cols, (r + 1) * kBlock, pad_value);
+                    if (cols < kBlock) fill(a, e.kernels, e.in.domain, r * kBlock + cols, (r + 1) * kBlock, pad_value);
                 }
-                if (rows < kBlock) fill(a, e.in.domain, rows * kBlock, kBlockElements, pad_value);
+                if (rows < kBlock) fill(a, e.kernels, e.in.domain, rows * kBlock, kBlockElements, pad_value);
             }
             void* staged = e.cross_domain(a, b, kBlockElements);
             if (dst_tile) {

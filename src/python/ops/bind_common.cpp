@@ -26,8 +26,9 @@ void bind_common(nb::module_& m) {
                 bool packer_l1_acc) {
                  new (c) ops::ComputeKernelConfig{math_fidelity, math_approx_mode, fp32_dest_acc_en, packer_l1_acc};
              },
-             nb::kw_only(), "math_fidelity"_a = MathFidelity::HiFi4, "math_approx_mode"_a = false,
-             "fp32_dest_acc_en"_a = true, "packer_l1_acc"_a = false)
+             // TT-NN's defaults for a config built without arguments.
+             nb::kw_only(), "math_fidelity"_a = MathFidelity::LoFi, "math_approx_mode"_a = true,
+             "fp32_dest_acc_en"_a = false, "packer_l1_acc"_a = false)
         .def_rw("math_fidelity", &ops::ComputeKernelConfig::math_fidelity)
         .def_rw("math_approx_mode", &ops::ComputeKernelConfig::math_approx_mode)
         .def_rw("fp32_dest_acc_en", &ops::ComputeKernelConfig::fp32_dest_acc_en)

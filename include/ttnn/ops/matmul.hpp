@@ -1,0 +1,53 @@
+// matmul and linear: TT-NN's matrix products on the host.
+//
+// Numerics (NUMERICS.md, src/ops/matmul/fidelity.cpp): in FAITHFUL mode the operands are reduced to
+// what the matrix engine's source registers hold (fp32 -> TF32 or bf16), multiplied at the requested
+// math fidelity (LoFi/HiFi2/HiFi3/HiFi4, emulated by masking mantissa bits), accumulated in fp32
+// (fp32_dest_acc_en) or with a bf16 running sum rounded after every 32-wide K tile; in FAST mode a
+// plain float32 GEMM. Bias and activation are applied in fp32 in the GEMM's output pass, and the
+// result is rounded to the output dtype.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "ttnn/core/memory_config.hpp"
+#include "ttnn/core/tensor.hpp"
+#include "ttnn/ops/common.hpp"
+
+namespace ttnn::ops {
+
+// TT-NN's program_config and core_grid select a kernel and a core grid on the device; on the host
+// they select nothing, but TT-NN's default math fidelity depends on whether one was given.
+struct MatmulOptions {
+    bool transpose_a = false;
+    bool transpose_b = false;
+    std::optional<MemoryConfig> memory_config;
+    std::optional<DataType> dtype;                  // default: input_tensor_a's
+    std::optional<std::string> activation;          // "relu", "gelu", "silu", "sigmoid", ...
+    std::optional<ComputeKernelConfig> compute_kernel_config;
+    bool program_config_given = false;
+    bool core_grid_given = false;
+};
+
+// torch.matmul semantics: batch dims broadcast, rank-1 operands promoted and their dim dropped.
+Tensor matmul(const Tensor& input_tensor_a, const Tensor& input_tensor_b, const MatmulOptions& options = {});
+
+// input_tensor_a @ weight (+ bias): weight is [in, out] (TT-NN's layout), bias has `out` values.
+Tensor linear(const Tensor& input_tensor_a, const Tensor& weight, const std::optional<Tensor>& bias,
+              const MatmulOptions& options = {});
+
+// Which GEMM library serves these ops, where it was loaded from and its thread count (diagnostics).
+struct GemmBackendInfo {
+    bool openblas = false;
+    std::string library;
+    std::string config;
+    std::string core;
+    int blas_threads = 0;
+    std::string note;
+};
+GemmBackendInfo gemm_backend_info();
+// The fp32 FMA peak of the device's threads, measured with 256-bit FMA chains (0 without AVX2/FMA).
+double measure_fma_peak_gflops(Device& device, double seconds = 0.2);
+
+}  // namespace ttnn::ops

@@ -1,0 +1,277 @@
+// matmul and linear: shapes (torch.matmul broadcasting, rank-1 operands, transposes), the compute
+// config, and one call into the GEMM engine with the bias and activation fused in its output pass.
+#include "ttnn/ops/matmul.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "gemm.hpp"
+#include "ttnn/core/error.hpp"
+#include "ttnn/ops/op_table.hpp"
+
+namespace ttnn::ops {
+
+namespace {
+
+struct Geometry {
+    Shape out_shape;
+    gemm::Shape2d shape;
+    std::size_t batch = 1;
+    std::vector<std::size_t> a_offsets, b_offsets;  // empty: every item reads offset 0
+};
+
+std::string describe(const Shape& s, bool transposed) {
+    return s.to_string() + (transposed ? " (transpose)" : "");
+}
+
+Geometry plan(const Shape& as, const Shape& bs, bool ta, bool tb, std::string_view op) {
+    const std::size_t ra = as.rank(), rb = bs.rank();
+    if (ra == 0 || rb == 0) {
+        throw InvalidArgument(op, "both inputs need at least one dim, got input_tensor_a " + as.to_string() +
+                                      " and input_tensor_b " + bs.to_string());
+    }
+    Geometry g;
+    gemm::Shape2d& s = g.shape;
+    // op(A) is m x k, op(B) is k x n; a rank-1 A is a row [1, k], a rank-1 B a column [k, 1].
+    if (ra == 1) {
+        s.m = 1, s.k = as[0], s.lda = std::max<std::size_t>(as[0], 1);
+    } else {
+        const std::size_t r = as[ra - 2], c = as[ra - 1];
+        s.trans_a = ta;
+        s.m = ta ? c : r;
+        s.k = ta ? r : c;
+        s.lda = std::max<std::size_t>(c, 1);
+    }
+    std::size_t kb = 0;
+    if (rb == 1) {
+        kb = bs[0], s.n = 1, s.ldb = 1;
+    } else {
+        const std::size_t r = bs[rb - 2], c = bs[rb - 1];
+        s.trans_b = tb;
+        kb = tb ? c : r;
+        s.n = tb ? r : c;
+        s.ldb = std::max<std::size_t>(c, 1);
+    }
+    if (kb != s.k) {
+        throw InvalidArgument(op, "inner dimensions do not match: input_tensor_a " + describe(as, ta && ra > 1) +
+                                      " has K=" + std::to_string(s.k) + ", input_tensor_b " +
+                                      describe(bs, tb && rb > 1) + " has K=" + std::to_string(kb));
+    }
+
+    // Batch dims: numpy broadcasting of everything left of the matrix dims.
+    const std::size_t ba = ra > 2 ? ra - 2 : 0, bb = rb > 2 ? rb - 2 : 0;
+    const std::size_t nb = std::max(ba, bb);
+    std::vector<std::int64_t> out_dims(nb);
+    for (std::size_t d = 0; d < nb; ++d) {
+        const std::int64_t da = d + ba >= nb ? as[d + ba - nb] : 1;
+        const std::int64_t db = d + bb >= nb ? bs[d + bb - nb] : 1;
+        if (da != db && da != 1 && db != 1) {
+            throw InvalidArgument(op, "batch dimensions of input_tensor_a " + as.to_string() + " and input_tensor_b " +
+                                          bs.to_string() + " cannot be broadcast together");
+        }
+        out_dims[d] = da == 1 ? db : da;
+    }
+    std::size_t batch = 1;
+    for (auto d : out_dims) batch *= static_cast<std::size_t>(d);
+    if (ra > 1) out_dims.push_back(static_cast<std::int64_t>(s.m));
+    if (rb > 1) out_dims.push_back(static_cast<std::int64_t>(s.n));
+    g.out_shape = Shape(std::span<const std::int64_t>(out_dims), op);
+    g.batch = batch;
+
+    // Element offsets of each output batch item's A and B (0 along broadcast dims).
+    const std::size_t a_mat = ra > 1 ? static_cast<std::size_t>(as[ra - 2]) * as[ra - 1] : 0;
+    const std::size_t b_mat = rb > 1 ? static_cast<std::size_t>(bs[rb - 2]) * bs[rb - 1] : 0;
+    std::size_t a_batch = 1, b_batch = 1;
+    for (std::size_t d = 0; d < ba; ++d) a_batch *= as[d];
+    for (std::size_t d = 0; d < bb; ++d) b_batch *= bs[d];
+    if (batch > 1 && b_batch == 1 && a_batch == batch && !s.trans_a) {
+        // A shared B (a weight): the batch folds into M, one large GEMM.
+        s.m *= batch;
+        g.batch = 1;
+        return g;
+    }
+    if (batch > 1) {
+        g.a_offsets.assign(batch, 0);
+        g.b_offsets.assign(batch, 0);
+        std::vector<std::size_t> idx(nb, 0);
+        for (std::size_t i = 0; i < batch; ++i) {
+            std::size_t ao = 0, bo = 0, astride = a_mat, bstride = b_mat;
+            for (std::size_t d = nb; d-- > 0;) {
+                if (d + ba >= nb) {
+                    const std::size_t dim = as[d + ba - nb];
+                    if (dim != 1) ao += idx[d] * astride;
+                    astride *= dim;
+                }
+                if (d + bb >= nb) {
+                    const std::size_t dim = bs[d + bb - nb];
+                    if (dim != 1) bo += idx[d] * bstride;
+                    bstride *= dim;
+                }
+            }
+            g.a_offsets[i] = ao;
+            g.b_offsets[i] = bo;
+            for (std::size_t d = nb; d-- > 0;) {
+                if (++idx[d] < static_cast<std::size_t>(out_dims[d])) break;
+                idx[d] = 0;
+            }
+        }
+    }
+    return g;
+}
+
+bool cpu_has_avx2_fma() {
+#if defined(__x86_64__)
+    static const bool yes = [] {
+        const char* forced = std::getenv("TTNN_ISA");
+        if (forced != nullptr && std::strcmp(forced, "generic") == 0) return false;
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }();
+    return yes;
+#else
+    return false;
+#endif
+}
+
+// A 2-D bf16/fp32 TILE weight read where it lies (no decoded copy), by the direct kernel: for few
+// rows (bound by reading the weight) and for the bf16 destination register, whose per-tile rounding
+// it fuses (through BLAS that takes one call per K tile).
+bool use_direct(const Geometry& g, const Tensor& b, bool bf16_accumulate) {
+    const bool eligible = cpu_has_avx2_fma() && g.batch == 1 && g.shape.n > 1 && g.shape.k > 0 && !g.shape.trans_a &&
+                          !g.shape.trans_b && b.num_shards() == 1 && b.layout() == Layout::TILE &&
+                          (b.dtype() == DataType::BFLOAT16 || b.dtype() == DataType::FLOAT32);
+    return eligible && (g.shape.m <= gemm::kSmallM || bf16_accumulate);
+}
+
+MemoryConfig output_config(const std::optional<MemoryConfig>& requested, const Tensor& a) {
+    if (requested) return *requested;
+    // A sharded input's shard spec does not fit the product's shape: fall back to DRAM interleaved.
+    return a.memory_config().is_sharded() ? MemoryConfig{} : a.memory_config();
+}
+
+Tensor matmul_impl(const Tensor& a, const Tensor& b, const std::optional<Tensor>& bias, const MatmulOptions& o,
+                   OpId id, std::string_view op) {
+    if (is_mesh_tensor(a) || is_mesh_tensor(b) || (bias && is_mesh_tensor(*bias))) {
+        std::vector<Tensor> inputs{a, b};
+        if (bias) inputs.push_back(*bias);
+        return for_each_device(
+            inputs,
+            [&](std::span<const Tensor> s) {
+                return matmul_impl(s[0], s[1], bias ? std::optional<Tensor>(s[2]) : std::nullopt, o, id, op);
+            },
+            op);
+    }
+    check_input(id, a, "input_tensor_a");
+    check_input(id, b, "input_tensor_b");
+    if (bias) check_input(id, *bias, "bias");
+    if (a.device() != b.device() || (bias && bias->device() != a.device())) {
+        throw InvalidArgument(op, "the inputs are on different devices");
+    }
+    const Geometry g = plan(a.logical_shape(), b.logical_shape(), o.transpose_a, o.transpose_b, op);
+    const DataType out_dtype = o.dtype.value_or(a.dtype());
+    if (!is_floating_point(out_dtype)) {
+        throw InvalidArgument(op, "dtype=" + std::string(to_string(out_dtype)) + " is not a floating-point dtype");
+    }
+    const gemm::Activation act = o.activation ? gemm::parse_activation(*o.activation, op) : gemm::Activation::NONE;
+    const Layout out_layout = is_block_float(out_dtype) ? Layout::TILE : a.layout();
+    const MemoryConfig memory_config = output_config(o.memory_config, a);
+
+    ThreadPool& pool = pool_of(a);
+    F32Array biasv;
+    if (bias) {
+        const Shape& bsh = bias->logical_shape();
+        if (bsh.rank() == 0 || bsh.volume() != g.shape.n || bsh[bsh.rank() - 1] != g.shape.n) {
+            throw InvalidArgument(op, "bias " + bsh.to_string() + " must hold one value per output column (" +
+                                          std::to_string(g.shape.n) + "), e.g. [" + std::to_string(g.shape.n) +
+                                          "] or [1, " + std::to_string(g.shape.n) + "]");
+        }
+        biasv = read_f32(*bias, op);
+    }
+    const bool faithful = numerics_mode() == NumericsMode::FAITHFUL;
+    const ComputeKernelConfig config = o.compute_kernel_config.value_or(
+        gemm::default_matmul_config(a.dtype(), b.dtype(), out_dtype, o.program_config_given || o.core_grid_given));
+    const gemm::Epilogue epilogue{bias ? biasv.data() : nullptr, act};
+    F32Array out(g.out_shape);
+    F32Array av = read_f32(a, op);
+
+    if (use_direct(g, b, faithful && !config.fp32_dest_acc_en)) {
+        gemm::SmallM sm;
+        sm.m = g.shape.m, sm.k = g.shape.k, sm.n = g.shape.n;
+        sm.w = b.shard_data(0, op);
+        sm.w_bf16 = b.dtype() == DataType::BFLOAT16;
+        sm.w_tile = b.layout() == Layout::TILE;
+        sm.x[0] = av.data();
+        sm.y = out.data();
+        F32Array a_lo;
+        if (faithful) {
+            const gemm::FidelityMasks m =
+                gemm::fidelity_masks(config, a.dtype() == DataType::FLOAT32, b.dtype() == DataType::FLOAT32);
+            if (m.two_terms) a_lo = F32Array(a.logical_shape());
+            gemm::mask_a(av.data(), av.size(), m, m.two_terms ? a_lo.data() : nullptr);
+            sm.w_mask[0] = m.b;
+            sm.w_mask[1] = m.b_hi;
+            sm.x[1] = m.two_terms ? a_lo.data() : nullptr;
+            sm.bf16_accumulate = !config.fp32_dest_acc_en;
+        }
+        gemm::small_m_avx2(sm, pool);
+        if (epilogue.bias != nullptr || epilogue.activation != gemm::Activation::NONE) {
+            gemm::apply_epilogue(out.data(), g.shape.m, g.shape.n, g.shape.n, epilogue);
+        }
+        return make_output(out, out_dtype, out_layout, memory_config, a.device(), op);
+    }
+
+    F32Array bv = read_f32(b, op);
+
+    gemm::Batched job;
+    job.shape = g.shape;
+    job.batch = g.batch;
+    job.a_offsets = g.a_offsets;
+    job.b_offsets = g.b_offsets;
+    job.c = out.data();
+    job.epilogue = epilogue;
+    gemm::Prepared prepared;
+    if (faithful) {
+        prepared = gemm::prepare_operands(av, a.dtype(), bv, b.dtype(), config, pool);
+        job.terms = prepared.terms;
+        job.bf16_accumulate = prepared.bf16_accumulate;
+    } else {
+        job.terms = {{av.data(), bv.data()}};
+    }
+    if (g.shape.k == 0) {
+        // An empty sum: zeros (then bias and activation).
+        std::fill(out.data(), out.data() + out.size(), 0.0f);
+        gemm::apply_epilogue(out.data(), g.batch * g.shape.m, g.shape.n, g.shape.n, job.epilogue);
+    } else {
+        gemm::run(job, pool);
+    }
+    return make_output(out, out_dtype, out_layout, memory_config, a.device(), op);
+}
+
+}  // namespace
+
+Tensor matmul(const Tensor& input_tensor_a, const Tensor& input_tensor_b, const MatmulOptions& options) {
+    return matmul_impl(input_tensor_a, input_tensor_b, std::nullopt, options, OpId::matmul, "ttnn.matmul");
+}
+
+Tensor linear(const Tensor& input_tensor_a, const Tensor& weight, const std::optional<Tensor>& bias,
+              const MatmulOptions& options) {
+    return matmul_impl(input_tensor_a, weight, bias, options, OpId::linear, "ttnn.linear");
+}
+
+GemmBackendInfo gemm_backend_info() {
+    const gemm::blas::Info i = gemm::blas::info();
+    return {i.openblas, i.library, i.config, i.core, i.blas_threads, i.note};
+}
+
+double measure_fma_peak_gflops(Device& device, double seconds) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        return gemm::measure_fma_peak_avx2(device.thread_pool(), seconds);
+    }
+#endif
+    return 0.0;
+}
+
+}  // namespace ttnn::ops
