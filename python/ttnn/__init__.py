@@ -66,6 +66,9 @@ from ttnn.torch_interop import from_torch, to_torch  # noqa: F401
 
 from ttnn.ops import *  # noqa: E402,F401,F403  (every op of the op table, by its TT-NN name)
 from ttnn import transformer  # noqa: E402,F401
+from ttnn import matmul_operators  # noqa: E402,F401  (Tensor.__matmul__)
+from ttnn import operators  # noqa: E402,F401  (Tensor +, -, *, /, comparisons)
+from ttnn import indexing  # noqa: E402,F401  (Tensor.__getitem__)
 
 bfloat16 = DataType.BFLOAT16
 float32 = DataType.FLOAT32
