@@ -1,7 +1,7 @@
 // The areas of the nanobind module ttnn._C, one bind_<area>.cpp each.
 #pragma once
 
-#include <nanobind/nanobind.h>
+#include "nb_casters.hpp"
 
 namespace ttnn::python {
 

@@ -3,7 +3,7 @@
 //     static const ttnn::python::OpBinder binder("unary", &bind_unary);
 #pragma once
 
-#include <nanobind/nanobind.h>
+#include "../nb_casters.hpp"
 
 namespace ttnn::python {
 
