@@ -3,26 +3,28 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "ttnn/core/cpu_features.hpp"
+
 #include "convert/codec.hpp"
 
-namespace ttnn::codec {
+namespace ttnn {
 
-static bool cpu_has_avx2_fma() {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
-#else
-    return false;
-#endif
-}
-
-const KernelSet& active_kernels() {
-    static const KernelSet& chosen = [] () -> const KernelSet& {
+bool use_avx2_kernels() {
+    static const bool yes = [] {
         const char* forced = std::getenv("TTNN_ISA");
-        if (forced != nullptr && std::strcmp(forced, "generic") == 0) return generic_kernels();
-        return cpu_has_avx2_fma() ? avx2_kernels() : generic_kernels();
+        if (forced != nullptr && std::strcmp(forced, "generic") == 0) return false;
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+#else
+        return false;
+#endif
     }();
-    return chosen;
+    return yes;
 }
 
-}  // namespace ttnn::codec
+namespace codec {
+const KernelSet& active_kernels() { return use_avx2_kernels() ? avx2_kernels() : generic_kernels(); }
+}  // namespace codec
+
+}  // namespace ttnn

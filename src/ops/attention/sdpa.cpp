@@ -9,6 +9,7 @@
 
 #include "../matmul/gemm.hpp"
 #include "softmax.hpp"
+#include "ttnn/core/cpu_features.hpp"
 #include "ttnn/core/error.hpp"
 #include "ttnn/ops/attention.hpp"
 #include "ttnn/ops/op_table.hpp"
@@ -26,23 +27,10 @@ float to_bf16(float x) {
     return x;
 }
 
-bool use_avx2() {
-#if defined(__x86_64__)
-    static const bool yes = [] {
-        const char* forced = std::getenv("TTNN_ISA");
-        if (forced != nullptr && std::strcmp(forced, "generic") == 0) return false;
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }();
-    return yes;
-#else
-    return false;
-#endif
-}
 }  // namespace
 
 void softmax_rows(const SoftmaxRows& job) {
-    if (use_avx2()) {
+    if (use_avx2_kernels()) {
         softmax_rows_avx2(job);
         return;
     }

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "gemm.hpp"
+#include "ttnn/core/cpu_features.hpp"
 
 namespace ttnn::ops::gemm {
 
@@ -15,19 +16,6 @@ void apply_epilogue_avx2(float* c, std::size_t rows, std::size_t cols, std::size
 
 namespace {
 
-bool use_avx2() {
-#if defined(__x86_64__)
-    static const bool yes = [] {
-        const char* forced = std::getenv("TTNN_ISA");
-        if (forced != nullptr && std::strcmp(forced, "generic") == 0) return false;
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }();
-    return yes;
-#else
-    return false;
-#endif
-}
 
 float activate(float x, Activation a) {
     switch (a) {
@@ -48,7 +36,7 @@ float activate(float x, Activation a) {
 }  // namespace
 
 void apply_epilogue(float* c, std::size_t rows, std::size_t cols, std::size_t ldc, const Epilogue& epilogue) {
-    if (use_avx2()) {
+    if (use_avx2_kernels()) {
         apply_epilogue_avx2(c, rows, cols, ldc, epilogue);
         return;
     }

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "gemm.hpp"
+#include "ttnn/core/cpu_features.hpp"
 #include "ttnn/core/error.hpp"
 #include "ttnn/ops/op_table.hpp"
 
@@ -120,25 +121,12 @@ Geometry plan(const Shape& as, const Shape& bs, bool ta, bool tb, std::string_vi
     return g;
 }
 
-bool cpu_has_avx2_fma() {
-#if defined(__x86_64__)
-    static const bool yes = [] {
-        const char* forced = std::getenv("TTNN_ISA");
-        if (forced != nullptr && std::strcmp(forced, "generic") == 0) return false;
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }();
-    return yes;
-#else
-    return false;
-#endif
-}
 
 // A 2-D bf16/fp32 TILE weight read where it lies (no decoded copy), by the direct kernel: for few
 // rows (bound by reading the weight) and for the bf16 destination register, whose per-tile rounding
 // it fuses (through BLAS that takes one call per K tile).
 bool use_direct(const Geometry& g, const Tensor& b, bool bf16_accumulate) {
-    const bool eligible = cpu_has_avx2_fma() && g.batch == 1 && g.shape.n > 1 && g.shape.k > 0 && !g.shape.trans_a &&
+    const bool eligible = use_avx2_kernels() && g.batch == 1 && g.shape.n > 1 && g.shape.k > 0 && !g.shape.trans_a &&
                           !g.shape.trans_b && b.num_shards() == 1 && b.layout() == Layout::TILE &&
                           (b.dtype() == DataType::BFLOAT16 || b.dtype() == DataType::FLOAT32);
     return eligible && (g.shape.m <= gemm::kSmallM || bf16_accumulate);
@@ -265,13 +253,7 @@ GemmBackendInfo gemm_backend_info() {
 }
 
 double measure_fma_peak_gflops(Device& device, double seconds) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        return gemm::measure_fma_peak_avx2(device.thread_pool(), seconds);
-    }
-#endif
-    return 0.0;
+    return use_avx2_kernels() ? gemm::measure_fma_peak_avx2(device.thread_pool(), seconds) : 0.0;
 }
 
 }  // namespace ttnn::ops

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "norm_kernels.hpp"
+#include "ttnn/core/cpu_features.hpp"
 #include "ttnn/core/error.hpp"
 
 namespace ttnn::ops::norm {
@@ -11,16 +12,7 @@ namespace ttnn::ops::norm {
 // AVX2 + FMA kernels when the CPU has them; TTNN_ISA=generic forces the baseline ones, as for the
 // conversion kernels.
 const RowKernels& row_kernels() {
-    static const RowKernels& chosen = []() -> const RowKernels& {
-        const char* forced = std::getenv("TTNN_ISA");
-        if (forced != nullptr && std::strcmp(forced, "generic") == 0) return generic_row_kernels();
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_cpu_init();
-        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return avx2_row_kernels();
-#endif
-        return generic_row_kernels();
-    }();
-    return chosen;
+    return use_avx2_kernels() ? avx2_row_kernels() : generic_row_kernels();
 }
 
 std::vector<float> channel_values(const std::optional<Tensor>& tensor, std::size_t channels, float fill, OpId id,
