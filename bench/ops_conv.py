@@ -101,15 +101,17 @@ def bench_layer(device, layer, n, repeats):
         fn()
         fn()
     # Blocks of back-to-back calls (as a model runs layer after layer), the blocks of the three
-    # configurations interleaved over a few rounds; the first call of a block absorbs whatever the
-    # previous block left running (torch's OpenMP workers spin for milliseconds after a call)
-    # and is not counted. No sleeps: an idle vCPU is slow to wake.
+    # configurations interleaved over a few rounds. torch's OpenMP workers keep spinning for tens
+    # of milliseconds after a call, on the cores the next block needs: after torch's block, wait
+    # until they sleep. The first call of a block (which wakes idle cores) is not counted.
     times = {key: [] for key in calls}
     for _ in range(ROUNDS):
         for key, fn in calls.items():
             fn()
             for _ in range(repeats):
                 times[key].append(timed(fn))
+            if key == "torch":
+                time.sleep(0.2)
     ttnn.set_numerics_mode(ttnn.NumericsMode.FAITHFUL)
     return {key: statistics.median(v) for key, v in times.items()}
 

@@ -50,7 +50,7 @@ namespace avx2 {
 extern const Kernels kKernels;
 }
 
-// AVX2 when the CPU has it (and TTNN_ISA is not "generic"), else the baseline build.
+// The AVX2 build when ttnn::use_avx2_kernels(), else the baseline one.
 const Kernels& kernels();
 
 }  // namespace ttnn::ops::pool_detail
