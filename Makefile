@@ -48,3 +48,14 @@ bench: setup
 
 clean:
 	rm -rf build
+
+# The model suite (tests/models/README.md): measures every row of the README's model table, one
+# subprocess per model with a timeout, results appended to docs/models/results.jsonl, then
+# regenerates the table, docs/OperationsReport.md and the speed-up chart. Options go in ARGS, e.g.
+#   make models ARGS='--resume'                 continue an interrupted run
+#   make models ARGS='--only Mnist "ResNet18"'  selected rows (python3 tools/run_models.py --list)
+#   make models ARGS='--full --timeout 7200'    full configs of the very large models
+.PHONY: models
+models: setup
+	$(PYTHON) tools/run_models.py $(ARGS)
+	$(PYTHON) tools/collect_metrics.py

@@ -1,9 +1,18 @@
 """torch_ttnn: the PyTorch 2 compiler onto TT-NN.
 
-The torch.compile backend and the eager TT-NN torch device are built on top of the `ttnn`
-runtime (see the open issues); this package currently only exposes the runtime it builds on.
+    model = torch.compile(model, backend=torch_ttnn.backend, options=torch_ttnn.TorchTtnnOption(device=device))
+
+also available as backend="ttnn". The ATen graph is lowered by the C++ rule table into TT-NN ops,
+optimized by the C++ passes and run as C++ Programs; what TT-NN cannot express stays in torch.
 """
+
+import torch
 
 import ttnn  # noqa: F401
 
-__all__ = []
+from .backend import backend
+from .options import TorchTtnnOption
+
+torch._dynamo.register_backend(name="ttnn")(backend)
+
+__all__ = ["backend", "TorchTtnnOption"]

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "ttnn/core/error.hpp"
 
 #include <cstdio>
@@ -6,6 +7,9 @@ namespace ttnn {
 
 Error::Error(std::string_view op, std::string_view message)
     : std::runtime_error(std::string(op) + ": " + std::string(message)), op_(op) {}
+
+Error::Error(std::string_view message)
+    : std::runtime_error(std::string(message)), op_(message.substr(0, std::min(message.find(": "), message.size()))) {}
 
 std::string format_bytes(std::size_t bytes) {
     static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};

@@ -13,6 +13,8 @@ namespace ttnn {
 class Error : public std::runtime_error {
 public:
     Error(std::string_view op, std::string_view message);
+    // A message that already starts with "<op>: " (the compiler builds messages from IR names).
+    explicit Error(std::string_view message);
     const std::string& op() const { return op_; }
 
 private:

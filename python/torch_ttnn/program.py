@@ -1,0 +1,64 @@
+"""A compiled island: an ATen FX graph run as one C++ Program on the TT-NN device.
+
+Inputs cross into ttnn on the host (float32 tensors are borrowed, not copied); the program moves
+them to the device, runs every op in C++ without returning to Python, and hands back host tensors
+that become torch tensors of the ATen output dtypes.
+"""
+
+from __future__ import annotations
+
+import torch
+
+import ttnn
+
+from .fx_import import Importer, host_tensor, node_values
+
+_G = ttnn._C.graph
+
+
+class CompiledIsland:
+    """Callable taking the island's non-constant inputs (torch tensors) in placeholder order."""
+
+    def __init__(self, gm: torch.fx.GraphModule, option, constants=None, name="graph"):
+        self.name = name
+        self.option = option
+        importer = Importer(gm)
+        constants = constants or {}
+        # Placeholders that hold frozen values (parameters of an island cut from a larger graph).
+        for node in gm.graph.nodes:
+            if node.op == "placeholder" and node.name in constants:
+                importer.add_constant(node, constants[node.name])
+        self.aten = importer.run(strict=True)
+        self.input_nodes = [n for n in gm.graph.nodes if n.op == "placeholder" and n.name not in constants]
+        self.output_dtypes = _output_dtypes(gm)
+        device = option.resolved_device()
+        self.program, self.trace = _G.compile(
+            self.aten, option.lower_options(), device, data_parallel=option.data_parallel,
+            keep_text=option.verbose or bool(option.export_code), keep_dot=option.gen_graphviz, fuse=option.fuse)
+        self.calls = 0
+
+    def __call__(self, *inputs):
+        host = [host_tensor(t) for t in inputs]
+        outs = self.program.run(host)
+        self.calls += 1
+        results = []
+        for t, dtype in zip(outs, self.output_dtypes):
+            r = ttnn.to_torch(t)
+            if r.dtype != dtype:
+                r = r.to(dtype)
+            results.append(r)
+        return results
+
+    @property
+    def transfers_per_call(self):
+        """Host<->device crossings per call: each non-constant input and each output."""
+        return len(self.input_nodes) + len(self.output_dtypes)
+
+
+def _output_dtypes(gm):
+    out = next(n for n in gm.graph.nodes if n.op == "output")
+    outs = out.args[0]
+    outs = outs if isinstance(outs, (list, tuple)) else [outs]
+    return [node_values(o)[0].dtype for o in outs]
+
+

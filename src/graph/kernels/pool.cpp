@@ -1,0 +1,118 @@
+// Kernels of the pool family: ttnn.max_pool2d, avg_pool2d, global_avg_pool2d,
+// adaptive_avg_pool2d and upsample nodes -> ttnn::ops (channels-last activations).
+#include <array>
+#include <cstdint>
+#include <optional>
+
+#include "ttnn/core/error.hpp"
+#include "ttnn/graph/kernel_table.hpp"
+#include "ttnn/ops/pool.hpp"
+
+namespace ttnn::graph {
+namespace {
+
+using U2 = std::array<std::uint32_t, 2>;
+
+std::uint32_t u32(const KernelContext& ctx, std::string_view key) {
+    const std::int64_t v = ctx.get_int(key);
+    if (v < 0 || v > static_cast<std::int64_t>(UINT32_MAX))
+        throw InvalidArgument(ctx.op() + ": " + std::string(key) + "=" + std::to_string(v) + " is out of range");
+    return static_cast<std::uint32_t>(v);
+}
+
+U2 pair(const KernelContext& ctx, std::string_view key, U2 fallback) {
+    if (!ctx.has(key)) return fallback;
+    const IntList v = ctx.get_ints(key);
+    if (v.size() == 1) return {static_cast<std::uint32_t>(v[0]), static_cast<std::uint32_t>(v[0])};
+    if (v.size() != 2)
+        throw InvalidArgument(ctx.op() + ": " + std::string(key) + " has " + std::to_string(v.size()) +
+                              " values, expected 2");
+    return {static_cast<std::uint32_t>(v[0]), static_cast<std::uint32_t>(v[1])};
+}
+
+// (pad_h, pad_w) or (top, bottom, left, right).
+ops::PoolPadding padding(const KernelContext& ctx) {
+    const IntList v = ctx.get_ints("padding", {0, 0});
+    auto u = [](std::int64_t x) { return static_cast<std::uint32_t>(x); };
+    if (v.size() == 4) return std::array<std::uint32_t, 4>{u(v[0]), u(v[1]), u(v[2]), u(v[3])};
+    if (v.size() == 1) return U2{u(v[0]), u(v[0])};
+    if (v.size() == 2) return U2{u(v[0]), u(v[1])};
+    throw InvalidArgument(ctx.op() + ": padding has " + std::to_string(v.size()) + " values, expected 2 or 4");
+}
+
+struct Geometry {
+    std::uint32_t n, h, w, c;
+};
+
+Geometry geometry(const KernelContext& ctx) {
+    return {u32(ctx, "batch_size"), u32(ctx, "input_h"), u32(ctx, "input_w"), u32(ctx, "channels")};
+}
+
+BoundKernel max_pool2d_kernel(const KernelContext& ctx) {
+    const Geometry g = geometry(ctx);
+    const U2 k = pair(ctx, "kernel_size", {0, 0}), s = pair(ctx, "stride", k), d = pair(ctx, "dilation", {1, 1});
+    const ops::PoolPadding p = padding(ctx);
+    const bool ceil_mode = ctx.get_bool("ceil_mode", false);
+    const DataType dtype = ctx.output_dtype();
+    const Layout layout = ctx.output_layout();
+    return [=](std::span<const Tensor> in) {
+        return std::vector<Tensor>{
+            ops::max_pool2d(in[0], g.n, g.h, g.w, g.c, k, s, p, d, ceil_mode, std::nullopt, dtype, layout)};
+    };
+}
+
+BoundKernel avg_pool2d_kernel(const KernelContext& ctx) {
+    const Geometry g = geometry(ctx);
+    const U2 k = pair(ctx, "kernel_size", {0, 0}), s = pair(ctx, "stride", k);
+    const ops::PoolPadding p = padding(ctx);
+    const bool ceil_mode = ctx.get_bool("ceil_mode", false);
+    const bool count_include_pad = ctx.get_bool("count_include_pad", true);
+    const std::optional<std::int64_t> divisor =
+        ctx.has("divisor_override") ? std::optional<std::int64_t>(ctx.get_int("divisor_override")) : std::nullopt;
+    const DataType dtype = ctx.output_dtype();
+    const Layout layout = ctx.output_layout();
+    return [=](std::span<const Tensor> in) {
+        return std::vector<Tensor>{ops::avg_pool2d(in[0], g.n, g.h, g.w, g.c, k, s, p, ceil_mode, count_include_pad,
+                                                   divisor, std::nullopt, dtype, layout)};
+    };
+}
+
+BoundKernel global_avg_pool2d_kernel(const KernelContext& ctx) {
+    const DataType dtype = ctx.output_dtype();
+    return [=](std::span<const Tensor> in) {
+        return std::vector<Tensor>{ops::global_avg_pool2d(in[0], std::nullopt, dtype)};
+    };
+}
+
+BoundKernel adaptive_avg_pool2d_kernel(const KernelContext& ctx) {
+    const Geometry g = geometry(ctx);
+    const U2 o = pair(ctx, "output_size", {1, 1});
+    const DataType dtype = ctx.output_dtype();
+    const Layout layout = ctx.output_layout();
+    return [=](std::span<const Tensor> in) {
+        return std::vector<Tensor>{
+            ops::adaptive_avg_pool2d(in[0], g.n, g.h, g.w, g.c, o, std::nullopt, dtype, layout)};
+    };
+}
+
+BoundKernel upsample_kernel(const KernelContext& ctx) {
+    const FloatList f = ctx.get_floats("scale_factor");
+    if (f.size() != 2)
+        throw InvalidArgument(ctx.op() + ": scale_factor has " + std::to_string(f.size()) + " values, expected 2");
+    const std::array<double, 2> scale{f[0], f[1]};
+    const std::string mode = ctx.get_string("mode", "nearest");
+    return [=](std::span<const Tensor> in) { return std::vector<Tensor>{ops::upsample(in[0], scale, mode)}; };
+}
+
+}  // namespace
+
+void register_pool_kernels(KernelTable& table) {
+    // max pooling only selects input values (the padding never wins a window torch accepts).
+    table.add("ttnn.max_pool2d", max_pool2d_kernel, /*value_preserving=*/true);
+    table.add("ttnn.avg_pool2d", avg_pool2d_kernel);
+    table.add("ttnn.global_avg_pool2d", global_avg_pool2d_kernel);
+    table.add("ttnn.adaptive_avg_pool2d", adaptive_avg_pool2d_kernel);
+    table.add("ttnn.upsample", upsample_kernel);
+}
+
+}  // namespace ttnn::graph

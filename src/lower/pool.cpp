@@ -1,0 +1,214 @@
+// Lowering rules of the pool family: max/avg/adaptive pooling and nearest/bilinear upsampling.
+//
+// TT-NN pools take channels-last activations; like the convolutions (conv.cpp) every pool is
+// emitted between a permute to NHWC (flattened to [1, 1, N*H*W, C] for the windowed pools) and a
+// permute back, which the layout pass cancels between consecutive channels-last ops.
+#include <cmath>
+#include <string>
+
+#include "ttnn/lower/rule_table.hpp"
+
+namespace ttnn::lower {
+
+using graph::Arg;
+using graph::IntList;
+using graph::ValueId;
+using graph::ValueRef;
+using graph::ValueType;
+
+// Defined in conv.cpp (the channels-last helpers both families share).
+ValueType with_shape(const ValueType& like, IntList shape);
+ValueId to_flat_channels_last(Emitter& e, ValueId x);
+ValueId from_flat_channels_last(Emitter& e, ValueId y, const IntList& aten_out);
+
+namespace {
+
+std::string check_nchw(const NodeView& n) {
+    const auto& x = n.tensor_type(0);
+    if (x.shape.size() != 4)
+        return n.node().op + ": input of rank " + std::to_string(x.shape.size()) +
+               " is not supported (batched [N, C, H, W] only)";
+    if (!graph::is_floating(x.dtype)) return n.node().op + ": only floating-point inputs are supported";
+    for (auto d : x.shape)
+        if (d == 0) return n.node().op + ": empty input is not supported";
+    for (auto d : n.output_type().shape)
+        if (d == 0) return n.node().op + ": empty output is not supported";
+    return {};
+}
+
+// An int or a 1/2-element list as (h, w); `empty` when the list is empty (stride=[] = kernel).
+IntList pair_arg(const NodeView& n, std::size_t i, const IntList& empty) {
+    IntList v = n.int_list_arg(i);
+    if (v.empty()) return empty;
+    if (v.size() == 1) v.push_back(v[0]);
+    return v;
+}
+
+// The kwargs every windowed pool takes: the input geometry of [N, C, H, W].
+std::map<std::string, Arg> geometry(const NodeView& n) {
+    const IntList& s = n.tensor_type(0).shape;
+    return {{"batch_size", s[0]}, {"input_h", s[2]}, {"input_w", s[3]}, {"channels", s[1]}};
+}
+
+IntList flat_output(const NodeView& n) {
+    const IntList& o = n.output_type(0).shape;
+    return {1, 1, o[0] * o[2] * o[3], o[1]};
+}
+
+void emit_windowed(Emitter& e, const std::string& op, std::map<std::string, Arg> kw) {
+    ValueId flat = to_flat_channels_last(e, e.input(0));
+    ValueId y = e.emit(op, {ValueRef{flat}}, std::move(kw), with_shape(e.ttnn_type(0), flat_output(e)));
+    e.bind_output(0, from_flat_channels_last(e, y, e.output_type(0).shape));
+}
+
+// max_pool2d_with_indices(self, kernel_size, stride=[], padding=0, dilation=1, ceil_mode=False)
+std::string max_pool_supports(const NodeView& n) {
+    if (auto r = check_nchw(n); !r.empty()) return r;
+    if (n.num_outputs() > 1) {
+        const std::vector<int> uses = n.graph().use_counts();
+        if (uses[static_cast<std::size_t>(n.node().outputs[1])] > 0)
+            return n.node().op + ": the indices output is used; ttnn.max_pool2d does not return indices";
+    }
+    for (std::size_t i : {1u, 3u, 4u})
+        if (n.int_list_arg(i).size() > 2) return n.node().op + ": expects 2-D window arguments";
+    return {};
+}
+
+void emit_max_pool(Emitter& e) {
+    auto kw = geometry(e);
+    const IntList k = pair_arg(e, 1, {});
+    kw["kernel_size"] = k;
+    kw["stride"] = pair_arg(e, 2, k);
+    kw["padding"] = pair_arg(e, 3, {0, 0});
+    kw["dilation"] = pair_arg(e, 4, {1, 1});
+    kw["ceil_mode"] = e.bool_arg(5);
+    emit_windowed(e, "ttnn.max_pool2d", std::move(kw));
+}
+
+// avg_pool2d(self, kernel_size, stride=[], padding=0, ceil_mode=False, count_include_pad=True,
+//            divisor_override=None)
+std::string avg_pool_supports(const NodeView& n) {
+    if (auto r = check_nchw(n); !r.empty()) return r;
+    for (std::size_t i : {1u, 3u})
+        if (n.int_list_arg(i).size() > 2) return n.node().op + ": expects 2-D window arguments";
+    if (!n.is_none(6) && n.int_arg(6) == 0) return n.node().op + ": divisor_override=0 is not supported";
+    return {};
+}
+
+void emit_avg_pool(Emitter& e) {
+    auto kw = geometry(e);
+    const IntList k = pair_arg(e, 1, {});
+    kw["kernel_size"] = k;
+    kw["stride"] = pair_arg(e, 2, k);
+    kw["padding"] = pair_arg(e, 3, {0, 0});
+    kw["ceil_mode"] = e.bool_arg(4);
+    kw["count_include_pad"] = e.bool_arg(5);
+    if (!e.is_none(6)) kw["divisor_override"] = e.int_arg(6);
+    emit_windowed(e, "ttnn.avg_pool2d", std::move(kw));
+}
+
+// adaptive_avg_pool2d(self, output_size): global pooling for 1x1, else torch's adaptive windows.
+void emit_adaptive_avg_pool(Emitter& e) {
+    const IntList& o = e.output_type(0).shape;
+    if (o[2] == 1 && o[3] == 1) {
+        const IntList& s = e.tensor_type(0).shape;
+        const ValueType t = e.ttnn_type(0);
+        ValueId x = e.input(0);
+        ValueId nhwc = e.emit("ttnn.permute", {ValueRef{x}}, {{"dims", IntList{0, 2, 3, 1}}},
+                              with_shape(t, {s[0], s[2], s[3], s[1]}));
+        ValueId y = e.emit("ttnn.global_avg_pool2d", {ValueRef{nhwc}}, {}, with_shape(t, {s[0], 1, 1, s[1]}));
+        e.bind_output(0, e.emit("ttnn.permute", {ValueRef{y}}, {{"dims", IntList{0, 3, 1, 2}}}, t));
+        return;
+    }
+    auto kw = geometry(e);
+    kw["output_size"] = IntList{o[2], o[3]};
+    emit_windowed(e, "ttnn.adaptive_avg_pool2d", std::move(kw));
+}
+
+// Upsampling: the scale factors TT-NN's upsample applies (torch's source-index rule uses the given
+// scales, or in/out when only the output size is given); `error` says why they cannot be used.
+struct Scales {
+    double h = 0, w = 0;
+    std::string error;
+};
+
+Scales upsample_scales(const NodeView& n, bool vec, std::size_t scales_arg) {
+    const IntList& in = n.tensor_type(0).shape;
+    const IntList& out = n.output_type(0).shape;
+    Scales s;
+    if (vec) {
+        if (!n.is_none(scales_arg)) {
+            const Arg& a = n.arg(scales_arg);
+            std::vector<double> f;
+            if (const auto* fl = std::get_if<graph::FloatList>(&a)) f = *fl;
+            if (const auto* il = std::get_if<IntList>(&a)) f.assign(il->begin(), il->end());
+            if (f.size() != 2) {
+                s.error = n.node().op + ": scale_factors must hold 2 numbers, got " + graph::to_string(a);
+                return s;
+            }
+            s.h = f[0];
+            s.w = f[1];
+        }
+    } else {
+        if (!n.is_none(scales_arg)) s.h = n.scalar_arg(scales_arg);
+        if (!n.is_none(scales_arg + 1)) s.w = n.scalar_arg(scales_arg + 1);
+    }
+    if (s.h <= 0) s.h = static_cast<double>(out[2]) / static_cast<double>(in[2]);
+    if (s.w <= 0) s.w = static_cast<double>(out[3]) / static_cast<double>(in[3]);
+    if (static_cast<std::int64_t>(std::floor(static_cast<double>(in[2]) * s.h)) != out[2] ||
+        static_cast<std::int64_t>(std::floor(static_cast<double>(in[3]) * s.w)) != out[3])
+        s.error = n.node().op + ": the output size is not floor(input size * scale); ttnn.upsample cannot produce it";
+    return s;
+}
+
+void emit_upsample(Emitter& e, const Scales& s, const std::string& mode) {
+    const IntList& in = e.tensor_type(0).shape;
+    const IntList& out = e.output_type(0).shape;
+    const ValueType t = e.ttnn_type(0);
+    ValueId nhwc = e.emit("ttnn.permute", {ValueRef{e.input(0)}}, {{"dims", IntList{0, 2, 3, 1}}},
+                          with_shape(t, {in[0], in[2], in[3], in[1]}));
+    ValueId y = e.emit("ttnn.upsample", {ValueRef{nhwc}},
+                       {{"scale_factor", graph::FloatList{s.h, s.w}}, {"mode", mode}},
+                       with_shape(t, {out[0], out[2], out[3], out[1]}));
+    e.bind_output(0, e.emit("ttnn.permute", {ValueRef{y}}, {{"dims", IntList{0, 3, 1, 2}}}, t));
+}
+
+// upsample_nearest2d.vec(input, output_size?, scale_factors?) /
+// upsample_nearest2d(self, output_size, scales_h=None, scales_w=None)
+Rule nearest_rule(const std::string& overload, bool vec) {
+    const std::size_t scales_arg = 2;
+    return {overload,
+            [=](const NodeView& n) {
+                if (auto r = check_nchw(n); !r.empty()) return r;
+                return upsample_scales(n, vec, scales_arg).error;
+            },
+            [=](Emitter& e) { emit_upsample(e, upsample_scales(e, vec, scales_arg), "nearest"); }};
+}
+
+// upsample_bilinear2d.vec(input, output_size?, align_corners, scale_factors?) /
+// upsample_bilinear2d(self, output_size, align_corners, scales_h=None, scales_w=None)
+Rule bilinear_rule(const std::string& overload, bool vec) {
+    const std::size_t scales_arg = 3;
+    return {overload,
+            [=](const NodeView& n) {
+                if (auto r = check_nchw(n); !r.empty()) return r;
+                if (n.bool_arg(2)) return n.node().op + ": align_corners=True is not supported by ttnn.upsample";
+                return upsample_scales(n, vec, scales_arg).error;
+            },
+            [=](Emitter& e) { emit_upsample(e, upsample_scales(e, vec, scales_arg), "bilinear"); }};
+}
+
+}  // namespace
+
+void register_pool_rules(RuleTable& table) {
+    table.add({"aten::max_pool2d_with_indices.default", max_pool_supports, emit_max_pool});
+    table.add({"aten::avg_pool2d.default", avg_pool_supports, emit_avg_pool});
+    table.add({"aten::adaptive_avg_pool2d.default", check_nchw, emit_adaptive_avg_pool});
+    table.add({"aten::_adaptive_avg_pool2d.default", check_nchw, emit_adaptive_avg_pool});
+    table.add(nearest_rule("aten::upsample_nearest2d.vec", true));
+    table.add(nearest_rule("aten::upsample_nearest2d.default", false));
+    table.add(bilinear_rule("aten::upsample_bilinear2d.vec", true));
+    table.add(bilinear_rule("aten::upsample_bilinear2d.default", false));
+}
+
+}  // namespace ttnn::lower

@@ -1,0 +1,29 @@
+"""CI subset of the model suite: a few small rows, compiled with torch_ttnn, must match fp32 eager
+(PCC >= 0.99) with no op left in PyTorch. Speed is not asserted here (see tools/run_models.py)."""
+import os
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from tests.models import measure, registry  # noqa: E402
+
+_tt, _why = measure.ttnn_backend()
+pytestmark = pytest.mark.skipif(
+    _tt is None, reason=f"{_why}: the torch.compile backend is still being written (lands this session)")
+
+
+@pytest.mark.parametrize("name", registry.small_rows())
+def test_small_model_end_to_end(name, tmp_path):
+    res = measure.measure(name, out_path=str(tmp_path / "result.json"), metrics_dir=str(tmp_path),
+                          inductor=False, census=False, iters=1, budget=0.0)
+    assert not res.get("error_class"), f"{res.get('error_class')}: {res.get('error')}\n{res.get('traceback', '')}"
+    assert res["pcc"] is not None and res["pcc"] >= measure.PCC_THRESHOLD, res.get("pcc_each")
+    assert res.get("metrics_source") == "compiler", \
+        f"the compiler wrote no metrics JSON to metrics_path (keys seen: {res.get('raw_keys')})"
+    assert res.get("ops_after_in_torch") == 0, {
+        op: i for op, i in (res.get("aten_ops") or {}).items() if i.get("lowered") is False}
+    assert res["status"] == "✅"
