@@ -6,7 +6,8 @@ PYTHON ?= python3
 PIP := $(PYTHON) -m pip
 JOBS ?= 2
 APT_PACKAGES := libgtest-dev libopenblas0-openmp libdnnl-dev
-PIP_PACKAGES := torch==2.14.1 torchvision==0.29.1 numpy "nanobind>=2.0" "scikit-build-core>=0.10" pytest hypothesis
+PIP_PACKAGES := torch==2.14.1 torchvision==0.29.1 numpy "nanobind>=2.0" "scikit-build-core>=0.10" pytest hypothesis \
+                transformers timm matplotlib pytorchcv diffusers
 
 .PHONY: setup deps install demo test ctest pytest asan bench clean
 
@@ -23,9 +24,10 @@ deps:
 install:
 	$(PIP) install -q --no-build-isolation .
 
-# The main job: the runtime on real tensors (until the compiler lands, see the README).
+# The main job: a real model (torchvision ResNet-18) compiled by torch_ttnn and run on ttnn's
+# default device; prints its row (status, throughput against eager, PCC, ops remaining).
 demo: setup
-	$(PYTHON) examples/runtime_demo.py
+	$(PYTHON) examples/compile_demo.py
 
 test: setup ctest pytest
 
@@ -35,7 +37,7 @@ ctest:
 	cd build/cpp && ctest --output-on-failure -j $(JOBS)
 
 pytest:
-	$(PYTHON) -m pytest tests/ttnn -q
+	$(PYTHON) -m pytest tests/ttnn tests/lowering tests/models/test_models_fast.py -q
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build of the C++ tests.
 asan: deps

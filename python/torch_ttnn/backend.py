@@ -9,6 +9,7 @@ C++ Programs, the rest runs in torch.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import os
@@ -32,6 +33,10 @@ def _as_option(options) -> TorchTtnnOption:
     if isinstance(options, TorchTtnnOption):
         return options
     if isinstance(options, dict):
+        known = {f.name for f in dataclasses.fields(TorchTtnnOption)}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise ValueError(f"torch_ttnn.backend: unknown option(s) {unknown}; TorchTtnnOption has {sorted(known)}")
         return TorchTtnnOption(**options)
     raise ValueError(f"torch_ttnn.backend: options={options!r}, expected a TorchTtnnOption or a dict of its fields")
 
@@ -81,6 +86,8 @@ def compile_aten(aten_gm: torch.fx.GraphModule, option: TorchTtnnOption, kind: s
 
 def _trace_inference(gm, example_inputs, option):
     frozen = _frozen_positions(gm, example_inputs) if option.load_params_once else set()
+    # Python numbers (a symbolic graph called with concrete sizes, see _PerShape) are baked in.
+    frozen |= {i for i, x in enumerate(example_inputs) if not isinstance(x, torch.Tensor)}
     user_positions = [i for i in range(len(example_inputs)) if i not in frozen]
     fixed = list(example_inputs)
 
@@ -92,7 +99,7 @@ def _trace_inference(gm, example_inputs, option):
 
     with torch.no_grad():
         aten_gm = make_fx(
-            torch.func.functionalize(with_params, remove="mutations_and_views"),
+            torch.func.functionalize(with_params, remove="mutations"),
             decomposition_table=decomposition_table(), tracing_mode="real",
         )(*[example_inputs[i] for i in user_positions])
     return aten_gm, user_positions

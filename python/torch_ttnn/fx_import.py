@@ -89,6 +89,7 @@ class Importer:
         self.values = {}
         self.node_of_index = []   # IR node index -> FX node
         self.errors = {}          # FX node -> why it could not be imported
+        self._late_inputs = []    # (node, tensor): inputs that follow the placeholders
 
     def _arg(self, a):
         if isinstance(a, torch.fx.Node):
@@ -135,6 +136,10 @@ class Importer:
         shape, elem = _type_of(vals[0])
         self.values[node] = self.graph.add_input(shape, elem, name or node.name)
 
+    def add_live_input(self, node, tensor):
+        """A parameter read on every call: a graph input, placed after the placeholders."""
+        self._late_inputs.append((node, tensor))
+
     def add_constant(self, node, tensor):
         shape, elem = _type_of(tensor)
         self.values[node] = self.graph.add_constant(host_tensor(tensor), shape, elem, node.name)
@@ -161,8 +166,21 @@ class Importer:
     def run(self, strict=True):
         """Imports every node. strict: raise on the first node that cannot be imported; else
         record it in self.errors and go on (for support queries over a whole graph)."""
+        late = {node for node, _ in self._late_inputs}
+        placeholders = [n for n in self.gm.graph.nodes if n.op == "placeholder" and n not in late]
+        for node in placeholders:
+            if node not in self.values:
+                try:
+                    self.add_placeholder(node)
+                except UnsupportedNode as e:
+                    if strict:
+                        raise
+                    self.errors[node] = str(e)
+        for node, tensor in self._late_inputs:
+            shape, elem = _type_of(tensor)
+            self.values[node] = self.graph.add_input(shape, elem, node.name)
         for node in self.gm.graph.nodes:
-            if node in self.values:  # imported beforehand (constant placeholders of an island)
+            if node in self.values:  # imported beforehand (inputs, constants of an island)
                 continue
             try:
                 if node.op == "placeholder":
