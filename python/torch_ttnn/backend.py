@@ -90,6 +90,12 @@ def _trace_inference(gm, example_inputs, option):
     frozen |= {i for i, x in enumerate(example_inputs) if not isinstance(x, torch.Tensor)}
     user_positions = [i for i in range(len(example_inputs)) if i not in frozen]
     fixed = list(example_inputs)
+    user_inputs = [example_inputs[i] for i in user_positions]
+    split = _BatchSplit.plan(user_inputs, option) if option.data_parallel > 1 else None
+    if split is not None:
+        user_inputs = split.per_device(user_inputs)
+        # A symbolic batch size arrives as a Python int (see _PerShape): the trace sees the device's.
+        fixed = [split.per_device_batch if type(x) is int and x == split.batch else x for x in fixed]
 
     def with_params(*user):
         full = list(fixed)
@@ -101,8 +107,141 @@ def _trace_inference(gm, example_inputs, option):
         aten_gm = make_fx(
             torch.func.functionalize(with_params, remove="mutations"),
             decomposition_table=decomposition_table(), tracing_mode="real",
-        )(*[example_inputs[i] for i in user_positions])
+        )(*user_inputs)
+    if split is not None:
+        split.check_traced(aten_gm, option)
+        aten_gm.meta[_BatchSplit.META] = split
     return aten_gm, user_positions
+
+
+class _BatchSplit:
+    """Data parallelism (TorchTtnnOption.data_parallel=N on a MeshDevice of N devices).
+
+    The batch B is dim 0 of the first user input; every user input whose dim 0 is B is batch-major.
+    The graph is traced at the per-device batch b = ceil(B / N) (those inputs sliced to b samples),
+    and the C++ split-data-parallel pass turns the program's borders global: batch-major inputs are
+    sharded over the mesh along dim 0 (device i gets samples [i*b, (i+1)*b)), constants are
+    replicated once at compile time, outputs are concatenated along dim 0. When N does not divide
+    B, the batch is padded to N*b by repeating the last sample (a warning says so) and the outputs
+    are trimmed back to B.
+    """
+
+    META = "torch_ttnn_batch_split"
+
+    def __init__(self, batch, n, positions):
+        self.batch, self.n, self.positions = batch, n, positions  # positions: indices into user inputs
+        self.per_device_batch = -(-batch // n)
+        self.padded = self.per_device_batch * n
+
+    @classmethod
+    def plan(cls, user_inputs, option):
+        n = option.data_parallel
+        if not option.load_params_once:
+            raise ValueError(
+                f"torch_ttnn: data_parallel={n} needs load_params_once=True (parameters are frozen and "
+                f"replicated to every device once; as inputs they could not be told apart from the batch)")
+        first = user_inputs[0] if user_inputs else None
+        if not isinstance(first, torch.Tensor) or first.dim() == 0:
+            raise ValueError(f"torch_ttnn: data_parallel={n} splits dim 0 of the first input, but the first input "
+                             f"is {type(first).__name__ if not isinstance(first, torch.Tensor) else 'a 0-d tensor'}")
+        batch = first.shape[0]
+        positions = [k for k, t in enumerate(user_inputs)
+                     if isinstance(t, torch.Tensor) and t.dim() > 0 and t.shape[0] == batch]
+        split = cls(batch, n, positions)
+        for k, t in enumerate(user_inputs):
+            if k not in positions and isinstance(t, torch.Tensor) and t.dim() > 0 and \
+                    t.shape[0] == split.per_device_batch:
+                raise ValueError(
+                    f"torch_ttnn: data_parallel={n}: input {k} has shape {tuple(t.shape)}, whose dim 0 equals the "
+                    f"per-device batch {split.per_device_batch} but not the batch {batch}; it would be taken for a "
+                    f"batch-major input. Use a batch size whose per-device share differs from its dim 0.")
+        if batch % n:
+            warnings.warn(
+                f"torch_ttnn: data_parallel={n} does not divide the batch {batch}: the batch is padded to "
+                f"{split.padded} by repeating the last sample (device work for {split.padded - batch} extra "
+                f"sample(s) per call) and the outputs are trimmed back to {batch}", stacklevel=2)
+        return split
+
+    def pad(self, user_inputs):
+        out = list(user_inputs)
+        if self.padded != self.batch:
+            for k in self.positions:
+                t = out[k]
+                out[k] = torch.cat([t, t[-1:].expand(self.padded - self.batch, *t.shape[1:])])
+        return out
+
+    def per_device(self, user_inputs):
+        """The inputs of device 0 (the trace's example inputs): batch-major ones cut to b samples."""
+        out = self.pad(user_inputs)
+        for k in self.positions:
+            out[k] = out[k][: self.per_device_batch]
+        return out
+
+    def check_traced(self, aten_gm, option):
+        from torch.utils._pytree import tree_leaves
+
+        from .partition import op_name, support_map
+
+        n = self.n
+        output = next(node for node in aten_gm.graph.nodes if node.op == "output")
+        for k, node in enumerate(tree_leaves(output.args[0])):
+            val = node.meta.get("val") if isinstance(node, torch.fx.Node) else None
+            if isinstance(val, torch.Tensor) and (val.dim() == 0 or val.shape[0] != self.per_device_batch):
+                raise ValueError(
+                    f"torch_ttnn: data_parallel={n}: output {k} ('{node.name}', shape {tuple(val.shape)} per device) "
+                    f"is not batch-major (dim 0 is not the per-device batch {self.per_device_batch}), so the devices' "
+                    f"results cannot be concatenated; return per-sample outputs and reduce outside the model")
+        if option.bypass_compile:
+            return
+        aten_gm.graph.eliminate_dead_code()
+        aten_gm.recompile()
+        reasons = support_map(aten_gm, option)
+        left = sorted({f"{op_name(node)}: {reason}" for node, reason in reasons.items() if reason})
+        if left:
+            raise ValueError(
+                f"torch_ttnn: data_parallel={n} needs the whole model lowered to TT-NN (a part left in torch would "
+                f"run at the per-device batch); not lowered:\n  " + "\n  ".join(left[:10]))
+
+    def call(self, fn, user_inputs):
+        from torch.utils._pytree import tree_flatten, tree_map, tree_unflatten
+
+        padded = self.pad(user_inputs)
+        if isinstance(fn, torch.fx.GraphModule):  # bypass_compile: the per-device graph, chunk by chunk
+            b = self.per_device_batch
+            chunks = []
+            for i in range(self.n):
+                args = list(padded)
+                for k in self.positions:
+                    args[k] = padded[k][i * b:(i + 1) * b]
+                chunks.append(tree_flatten(fn(*args)))
+            spec = chunks[0][1]
+            leaves = [torch.cat(parts) if isinstance(parts[0], torch.Tensor) else parts[0]
+                      for parts in zip(*[c[0] for c in chunks])]
+            out = tree_unflatten(leaves, spec)
+        else:
+            out = fn(*padded)
+        if self.padded == self.batch:
+            return out
+        return tree_map(lambda t: t[: self.batch] if isinstance(t, torch.Tensor) and t.dim() > 0 and
+                        t.shape[0] == self.padded else t, out)
+
+
+class _DataParallelCall:
+    """fn (a CompiledGraph, or the traced graph under bypass_compile) called on the whole batch."""
+
+    def __init__(self, fn, split):
+        self.fn, self.split = fn, split
+
+    def __call__(self, *user_inputs):
+        return self.split.call(self.fn, user_inputs)
+
+    def __getattr__(self, name):
+        return getattr(self.fn, name)
+
+
+def _with_batch_split(fn, aten_gm):
+    split = aten_gm.meta.get(_BatchSplit.META)
+    return fn if split is None else _DataParallelCall(fn, split)
 
 
 def _compile_inference(gm, example_inputs, option):
@@ -111,6 +250,7 @@ def _compile_inference(gm, example_inputs, option):
         fn = aten_gm
     else:
         fn = compile_aten(aten_gm, option, "inference")
+    fn = _with_batch_split(fn, aten_gm)
 
     def run(*args):
         return fn(*[args[i] for i in user_positions])
@@ -149,6 +289,10 @@ def backend(gm: torch.fx.GraphModule, example_inputs, options=None):
 
 
 def _training_backend(gm, example_inputs, option):
+    if option.data_parallel > 1:
+        raise ValueError(
+            f"torch_ttnn: data_parallel={option.data_parallel} applies to inference graphs; this graph needs "
+            "gradients (run it under torch.no_grad(), or compile training with data_parallel=1)")
     from torch._dynamo.backends.common import aot_autograd
     from torch._functorch.aot_autograd import make_boxed_func
 

@@ -79,9 +79,43 @@ def program_script(graph_text: str, constants_file: str, title: str) -> str:
     ])
 
 
+_CONVS = ("ttnn.conv2d", "ttnn.conv_transpose2d", "ttnn.conv1d")
+
+
+def _compute_config(op: str, args: str) -> str:
+    """math_fidelity= / fp32_dest_acc_en= attributes -> TT-NN's compute kernel config argument."""
+    fidelity = re.search(r', math_fidelity="(\w+)"', args)
+    accumulate = re.search(r', fp32_dest_acc_en=(True|False)', args)
+    if not fidelity and not accumulate:
+        return args
+    for m in (fidelity, accumulate):
+        if m:
+            args = args.replace(m.group(0), "")
+    fields = []
+    if fidelity:
+        fields.append(f"math_fidelity=ttnn.MathFidelity.{fidelity.group(1)}")
+    if accumulate:
+        fields.append(f"fp32_dest_acc_en={accumulate.group(1)}")
+    key = "compute_config" if op in _CONVS else "compute_kernel_config"
+    return f"{args}, {key}=ttnn.WormholeComputeKernelConfig({', '.join(fields)})"
+
+
 def _call(op: str, args: str, outs: str) -> str:
-    args = _python_args(args)
+    args = _compute_config(op, _python_args(args))
+    if op in _CONVS:
+        # TT-NN's conv functions take keyword arguments only, and the device.
+        activation, weight, rest = args.split(", ", 2)
+        return f"{op}(input_tensor={activation}, weight_tensor={weight}, device=device, {rest})"
     elem = re.search(r":\s*([a-z0-9]+)\[", outs)
+    shard = re.match(r"(v\d+), dim=(-?\d+), mesh_mapper=\"shard\"", args)
+    if op == "ttnn.to_device" and shard:
+        dtype = _ELEM_DTYPE.get(elem.group(1), "None") if elem else "None"
+        return (f"ttnn.from_torch(ttnn.to_torch({shard.group(1)}), dtype={dtype}, device=device, "
+                f"mesh_mapper=ttnn.ShardTensorToMesh(device, dim={shard.group(2)}))")
+    concat = re.match(r"(v\d+), dim=(-?\d+), mesh_composer=\"concat\"", args)
+    if op == "ttnn.from_device" and concat:
+        return (f"ttnn.from_torch(ttnn.to_torch({concat.group(1)}, "
+                f"mesh_composer=ttnn.ConcatMeshToTensor(device, dim={concat.group(2)})))")
     if op == "ttnn.to_device":
         dtype = _ELEM_DTYPE.get(elem.group(1)) if elem else None
         moved = f"ttnn.to_device({args}, device)"

@@ -160,7 +160,8 @@ class Importer:
         outputs = [_type_of(v) for v in vals]
         ids = self.graph.add_node(overload_name(node.target), args, {}, outputs, node.name)
         self.node_of_index.append(node)
-        returns_list = len(node.target._schema.returns) != 1 or str(node.target._schema.returns[0].type).endswith("[]")
+        returns = node.target._schema.returns
+        returns_list = len(returns) != 1 or isinstance(returns[0].type, torch.ListType)
         self.values[node] = list(ids) if returns_list else ids[0]
 
     def run(self, strict=True):

@@ -16,7 +16,12 @@ class TorchTtnnOption:
     """Options of `torch.compile(model, backend=torch_ttnn.backend, options=TorchTtnnOption(...))`.
 
     device: a ttnn Device or MeshDevice (default: ttnn's default device, opened on first use).
-    data_parallel: split the batch over this many devices of a MeshDevice (1: no split).
+    data_parallel: split the batch over this many devices of a MeshDevice (1: no split). The batch
+        is dim 0 of the first input; inputs with that dim 0 are split, every device runs the whole
+        model on its share and weights are replicated once at compile time. Outputs must be
+        batch-major (they are concatenated along dim 0) and the whole model must lower to TT-NN.
+        When the batch is not a multiple of data_parallel it is padded by repeating the last sample
+        (a warning says so; the extra samples cost device time) and the outputs are trimmed back.
     gen_graphviz: write a Graphviz file of the graph after each pass (to graphviz_dir).
     metrics_path: write per-graph statistics (JSON) to this path.
     bypass_compile: return the traced ATen graph unlowered (runs in torch); for debugging.

@@ -8,6 +8,7 @@ a host<->device transfer, counted in the metrics.
 
 from __future__ import annotations
 
+import functools
 import operator
 
 import torch
@@ -106,7 +107,7 @@ class CompiledGraph:
             constants, kept = {}, []
             for p, arg in zip(placeholders, node.args):
                 if isinstance(arg, torch.fx.Node) and arg.op == "get_attr":
-                    constants[p.name] = _fetch(fused, arg.target)
+                    constants[p.name] = functools.partial(_fetch, fused, arg.target)
                 else:
                     kept.append(arg)
             island = CompiledIsland(sub, option, constants, name=f"{self.name}.{node.target}")

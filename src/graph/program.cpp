@@ -76,6 +76,7 @@ std::vector<Tensor> run_node(const Graph& graph, const Node& node, const ExecTar
                              std::span<const Tensor> inputs) {
     const KernelEntry* entry = KernelTable::instance().find(node.op);
     if (!entry) throw InvalidArgument("run_node: no kernel for " + node.op);
+    ops::ScopedNumericsMode mode(target.faithful ? ops::NumericsMode::FAITHFUL : ops::NumericsMode::FAST);
     KernelContext ctx(graph, node, target);
     std::vector<Tensor> outs = entry->factory(ctx)(inputs);
     if (outs.size() != node.outputs.size())
@@ -143,6 +144,7 @@ std::vector<Tensor> Program::run(const std::vector<Tensor>& inputs) const {
     if (inputs.size() != graph_inputs.size())
         throw InvalidArgument("torch_ttnn program: expected " + std::to_string(graph_inputs.size()) +
                               " inputs, got " + std::to_string(inputs.size()));
+    ops::ScopedNumericsMode mode(target_.faithful ? ops::NumericsMode::FAITHFUL : ops::NumericsMode::FAST);
     std::vector<Tensor> slots(graph_.num_values());
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const ValueType& want = graph_.type(graph_inputs[i]);

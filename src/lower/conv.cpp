@@ -17,16 +17,19 @@ using graph::ValueId;
 using graph::ValueRef;
 using graph::ValueType;
 
+// Shared with pool.cpp, which declares them.
+namespace channels_last {
+
 // A TT-NN value type like `like`'s (dtype, layout, placement) with another shape.
-ValueType with_shape(const ValueType& like, IntList shape) {
+ValueType retyped(const ValueType& like, IntList shape) {
     ValueType t = like;
     t.shape = std::move(shape);
     return t;
 }
 
 // NCHW (rank 4) or NCL (rank 3) -> channels-last, flattened to [1, 1, N*spatial, C].
-ValueId to_flat_channels_last(Emitter& e, ValueId x) {
-    const ValueType& t = e.out().type(x);
+ValueId to_flat(Emitter& e, ValueId x) {
+    const ValueType t = e.out().type(x);  // a copy: emitting grows the graph's value table
     const IntList& s = t.shape;
     IntList perm, last, flat{1, 1, 1, s[1]};
     if (s.size() == 4) {
@@ -38,13 +41,13 @@ ValueId to_flat_channels_last(Emitter& e, ValueId x) {
         last = {s[0], s[2], s[1]};
         flat[2] = s[0] * s[2];
     }
-    ValueId p = e.emit("ttnn.permute", {ValueRef{x}}, {{"dims", perm}}, with_shape(t, last));
-    return e.emit("ttnn.reshape", {ValueRef{p}}, {{"shape", flat}}, with_shape(t, flat));
+    ValueId p = e.emit("ttnn.permute", {ValueRef{x}}, {{"dims", perm}}, retyped(t, last));
+    return e.emit("ttnn.reshape", {ValueRef{p}}, {{"shape", flat}}, retyped(t, flat));
 }
 
 // A flat channels-last result [1, 1, N*spatial, C] -> the channels-first `aten_out` shape.
-ValueId from_flat_channels_last(Emitter& e, ValueId y, const IntList& aten_out) {
-    const ValueType& t = e.out().type(y);
+ValueId from_flat(Emitter& e, ValueId y, const IntList& aten_out) {
+    const ValueType t = e.out().type(y);
     IntList last, perm;
     if (aten_out.size() == 4) {
         last = {aten_out[0], aten_out[2], aten_out[3], aten_out[1]};
@@ -53,14 +56,26 @@ ValueId from_flat_channels_last(Emitter& e, ValueId y, const IntList& aten_out) 
         last = {aten_out[0], aten_out[2], aten_out[1]};
         perm = {0, 2, 1};
     }
-    ValueId r = e.emit("ttnn.reshape", {ValueRef{y}}, {{"shape", last}}, with_shape(t, last));
-    return e.emit("ttnn.permute", {ValueRef{r}}, {{"dims", perm}}, with_shape(t, aten_out));
+    ValueId r = e.emit("ttnn.reshape", {ValueRef{y}}, {{"shape", last}}, retyped(t, last));
+    return e.emit("ttnn.permute", {ValueRef{r}}, {{"dims", perm}}, retyped(t, aten_out));
 }
+
+}  // namespace channels_last
 
 namespace {
 
 // aten::convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups)
-enum ConvArg : std::size_t { kInput, kWeight, kBias, kStride, kPadding, kDilation, kTransposed, kOutputPadding, kGroups };
+enum ConvArg : std::size_t {
+    kInput,
+    kWeight,
+    kBias,
+    kStride,
+    kPadding,
+    kDilation,
+    kTransposed,
+    kOutputPadding,
+    kGroups
+};
 
 std::string conv_supports(const NodeView& n) {
     const std::string op = n.node().op + ": ";
@@ -112,7 +127,7 @@ void emit_conv(Emitter& e) {
     const std::int64_t out_ch = out_shape[1];
     const ValueType out_t = e.ttnn_type(0);
 
-    ValueId flat = to_flat_channels_last(e, e.input(kInput));
+    ValueId flat = channels_last::to_flat(e, e.input(kInput));
     ValueId weight = e.input(kWeight);
     std::map<std::string, Arg> kw;
     if (!e.is_none(kBias)) {
@@ -120,7 +135,7 @@ void emit_conv(Emitter& e) {
         ValueId b = e.input(kBias);
         const IntList bshape{1, 1, 1, out_ch};
         kw["bias_tensor"] = ValueRef{e.emit("ttnn.reshape", {ValueRef{b}}, {{"shape", bshape}},
-                                            with_shape(e.out().type(b), bshape))};
+                                            channels_last::retyped(e.out().type(b), bshape))};
     }
     kw["in_channels"] = in_ch;
     kw["out_channels"] = out_ch;
@@ -142,7 +157,8 @@ void emit_conv(Emitter& e) {
         // Transposed 1-D: a transposed 2-D convolution with H=1, W=L and weight [in, out/groups, 1, k].
         op = "ttnn.conv_transpose2d";
         const IntList w4{w.shape[0], w.shape[1], 1, w.shape[2]};
-        weight = e.emit("ttnn.reshape", {ValueRef{weight}}, {{"shape", w4}}, with_shape(e.out().type(weight), w4));
+        weight = e.emit("ttnn.reshape", {ValueRef{weight}}, {{"shape", w4}},
+                        channels_last::retyped(e.out().type(weight), w4));
         kw["input_height"] = std::int64_t{1};
         kw["input_width"] = x.shape[2];
         kw["kernel_size"] = IntList{1, w.shape[2]};
@@ -162,14 +178,12 @@ void emit_conv(Emitter& e) {
         if (transposed) kw["output_padding"] = spatial(e, kOutputPadding, 2);
         flat_out = {1, 1, out_shape[0] * out_shape[2] * out_shape[3], out_ch};
     }
-    ValueId y = e.emit(op, {ValueRef{flat}, ValueRef{weight}}, std::move(kw), with_shape(out_t, flat_out));
-    e.bind_output(0, from_flat_channels_last(e, y, out_shape));
+    ValueId y = e.emit(op, {ValueRef{flat}, ValueRef{weight}}, std::move(kw), channels_last::retyped(out_t, flat_out));
+    e.bind_output(0, channels_last::from_flat(e, y, out_shape));
 }
 
 }  // namespace
 
-void register_conv_rules(RuleTable& table) {
-    table.add({"aten::convolution.default", conv_supports, emit_conv});
-}
+void register_conv_rules(RuleTable& table) { table.add({"aten::convolution.default", conv_supports, emit_conv}); }
 
 }  // namespace ttnn::lower

@@ -56,7 +56,7 @@ ValueId reshape(Emitter& e, ValueId x, const IntList& shape) {
 // view / reshape / squeeze / unsqueeze / flatten-like: the ATen output shape says it all.
 void emit_reshape(Emitter& e) { e.bind_output(0, reshape(e, e.input(0), e.output_type().shape)); }
 
-// clone / alias: TT-NN values are immutable, so the input is the output.
+// An identity view: TT-NN values are immutable, so the input is the output.
 void emit_alias(Emitter& e) { e.bind_output(0, e.input(0)); }
 
 void emit_permute_dims(Emitter& e, IntList dims) {
@@ -112,7 +112,8 @@ void emit_cat(Emitter& e) {
     for (ValueId id : list.ids) {
         if (e.graph().type(id).numel() == 0) continue;
         ValueId v = e.mapped(id);
-        if (e.out().type(v).dtype != out.dtype) v = e.emit("ttnn.typecast", {ValueRef{v}}, {}, typed(out, e.out().type(v).shape));
+        if (e.out().type(v).dtype != out.dtype)
+            v = e.emit("ttnn.typecast", {ValueRef{v}}, {}, typed(out, e.out().type(v).shape));
         inputs.ids.push_back(v);
     }
     if (inputs.ids.size() == 1) return e.bind_output(0, inputs.ids[0]);
@@ -134,7 +135,8 @@ void emit_split(Emitter& e) {
     const std::int64_t dim = norm_dim(e.int_arg(2), e.tensor_type(0).shape.size());
     if (e.num_outputs() == 1) return emit_alias(e);
     IntList sizes;
-    for (std::size_t i = 0; i < e.num_outputs(); ++i) sizes.push_back(e.output_type(i).shape[static_cast<std::size_t>(dim)]);
+    for (std::size_t i = 0; i < e.num_outputs(); ++i)
+        sizes.push_back(e.output_type(i).shape[static_cast<std::size_t>(dim)]);
     emit_split_sizes(e, sizes, dim);
 }
 
@@ -150,9 +152,8 @@ void emit_unbind(Emitter& e) {
         s[static_cast<std::size_t>(dim)] = 1;
         types.push_back(typed(e.ttnn_type(i), s));
     }
-    const std::vector<ValueId> pieces = e.out().add_node("ttnn.split", {ValueRef{x}},
-                                                         {{"split_size", std::int64_t{1}}, {"dim", dim}}, types,
-                                                         e.node().name);
+    const std::vector<ValueId> pieces = e.out().add_node(
+        "ttnn.split", {ValueRef{x}}, {{"split_size", std::int64_t{1}}, {"dim", dim}}, types, e.node().name);
     for (std::size_t i = 0; i < pieces.size(); ++i) e.bind_output(i, reshape(e, pieces[i], e.output_type(i).shape));
 }
 
@@ -168,9 +169,9 @@ std::pair<std::int64_t, std::int64_t> bounds(const NodeView& n, std::size_t star
     return {start, std::max(start, end)};
 }
 
-ValueId emit_slice_dim(Emitter& e, ValueId x, std::int64_t dim, std::int64_t start, std::int64_t end,
-                       std::int64_t step, const IntList& out_shape) {
-    const IntList& in = e.out().type(x).shape;
+ValueId emit_slice_dim(Emitter& e, ValueId x, std::int64_t dim, std::int64_t start, std::int64_t end, std::int64_t step,
+                       const IntList& out_shape) {
+    const IntList in = e.out().type(x).shape;  // a copy: emitting grows the value table
     IntList starts(in.size(), 0), ends = in, steps(in.size(), 1);
     const auto d = static_cast<std::size_t>(dim);
     starts[d] = start;
@@ -269,9 +270,9 @@ void emit_index(Emitter& e) {
     ValueId index = reshape(e, e.mapped(list.ids[dim]), {std::max<std::int64_t>(itype.numel(), 1)});
     IntList selected = in;
     selected[dim] = e.out().type(index).shape[0];
-    ValueId y = e.emit("ttnn.index_select", {ValueRef{e.input(0)}},
-                       {{"dim", static_cast<std::int64_t>(dim)}, {"index", ValueRef{index}}},
-                       typed(e.ttnn_type(0), selected));
+    ValueId y =
+        e.emit("ttnn.index_select", {ValueRef{e.input(0)}},
+               {{"dim", static_cast<std::int64_t>(dim)}, {"index", ValueRef{index}}}, typed(e.ttnn_type(0), selected));
     e.bind_output(0, reshape(e, y, e.output_type().shape));
 }
 
@@ -322,7 +323,8 @@ void emit_pad(Emitter& e) {
 
 void emit_repeat(Emitter& e) {
     const IntList reps = e.int_list_arg(1);
-    if (e.tensor_type(0).shape == e.output_type().shape) return e.bind_output(0, reshape(e, e.input(0), e.output_type().shape));
+    if (e.tensor_type(0).shape == e.output_type().shape)
+        return e.bind_output(0, reshape(e, e.input(0), e.output_type().shape));
     e.emit_output("ttnn.repeat", {ValueRef{e.input(0)}}, {{"repetitions", reps}});
 }
 
@@ -347,8 +349,7 @@ std::string as_strided_supports(const NodeView& n) {
         expect *= size[i];
     }
     const std::int64_t offset = n.is_none(3) ? 0 : n.int_arg(3);
-    if (offset < 0 || offset + expect > n.tensor_type(0).numel())
-        return n.node().op + ": the view runs past the input";
+    if (offset < 0 || offset + expect > n.tensor_type(0).numel()) return n.node().op + ": the view runs past the input";
     return {};
 }
 
@@ -367,13 +368,12 @@ void emit_as_strided(Emitter& e) {
 }  // namespace
 
 void register_movement_rules(RuleTable& table) {
-    for (const char* op : {"aten::view.default", "aten::view_copy.default", "aten::_unsafe_view.default",
-                           "aten::reshape.default", "aten::unsqueeze.default", "aten::unsqueeze_copy.default",
-                           "aten::squeeze.default", "aten::squeeze.dim", "aten::squeeze.dims",
-                           "aten::squeeze_copy.default", "aten::squeeze_copy.dim", "aten::squeeze_copy.dims"})
+    for (const char* op :
+         {"aten::view.default", "aten::view_copy.default", "aten::_unsafe_view.default", "aten::reshape.default",
+          "aten::unsqueeze.default", "aten::unsqueeze_copy.default", "aten::squeeze.default", "aten::squeeze.dim",
+          "aten::squeeze.dims", "aten::squeeze_copy.default", "aten::squeeze_copy.dim", "aten::squeeze_copy.dims"})
         table.add({op, nonempty(), emit_reshape});
-    for (const char* op : {"aten::clone.default", "aten::alias.default", "aten::alias_copy.default"})
-        table.add({op, nullptr, emit_alias});
+    // clone / alias / detach are the tensor family's identities (src/lower/tensor.cpp).
     for (const char* op : {"aten::permute.default", "aten::permute_copy.default"})
         table.add({op, nonempty(), emit_permute});
     for (const char* op : {"aten::t.default", "aten::t_copy.default"})

@@ -16,10 +16,12 @@ using graph::ValueId;
 using graph::ValueRef;
 using graph::ValueType;
 
-// Defined in conv.cpp (the channels-last helpers both families share).
-ValueType with_shape(const ValueType& like, IntList shape);
-ValueId to_flat_channels_last(Emitter& e, ValueId x);
-ValueId from_flat_channels_last(Emitter& e, ValueId y, const IntList& aten_out);
+// The channels-last helpers shared with the convolutions (defined in conv.cpp).
+namespace channels_last {
+ValueType retyped(const ValueType& like, IntList shape);
+ValueId to_flat(Emitter& e, ValueId x);
+ValueId from_flat(Emitter& e, ValueId y, const IntList& aten_out);
+}  // namespace channels_last
 
 namespace {
 
@@ -56,9 +58,9 @@ IntList flat_output(const NodeView& n) {
 }
 
 void emit_windowed(Emitter& e, const std::string& op, std::map<std::string, Arg> kw) {
-    ValueId flat = to_flat_channels_last(e, e.input(0));
-    ValueId y = e.emit(op, {ValueRef{flat}}, std::move(kw), with_shape(e.ttnn_type(0), flat_output(e)));
-    e.bind_output(0, from_flat_channels_last(e, y, e.output_type(0).shape));
+    ValueId flat = channels_last::to_flat(e, e.input(0));
+    ValueId y = e.emit(op, {ValueRef{flat}}, std::move(kw), channels_last::retyped(e.ttnn_type(0), flat_output(e)));
+    e.bind_output(0, channels_last::from_flat(e, y, e.output_type(0).shape));
 }
 
 // max_pool2d_with_indices(self, kernel_size, stride=[], padding=0, dilation=1, ceil_mode=False)
@@ -115,8 +117,9 @@ void emit_adaptive_avg_pool(Emitter& e) {
         const ValueType t = e.ttnn_type(0);
         ValueId x = e.input(0);
         ValueId nhwc = e.emit("ttnn.permute", {ValueRef{x}}, {{"dims", IntList{0, 2, 3, 1}}},
-                              with_shape(t, {s[0], s[2], s[3], s[1]}));
-        ValueId y = e.emit("ttnn.global_avg_pool2d", {ValueRef{nhwc}}, {}, with_shape(t, {s[0], 1, 1, s[1]}));
+                              channels_last::retyped(t, {s[0], s[2], s[3], s[1]}));
+        ValueId y =
+            e.emit("ttnn.global_avg_pool2d", {ValueRef{nhwc}}, {}, channels_last::retyped(t, {s[0], 1, 1, s[1]}));
         e.bind_output(0, e.emit("ttnn.permute", {ValueRef{y}}, {{"dims", IntList{0, 3, 1, 2}}}, t));
         return;
     }
@@ -166,10 +169,10 @@ void emit_upsample(Emitter& e, const Scales& s, const std::string& mode) {
     const IntList& out = e.output_type(0).shape;
     const ValueType t = e.ttnn_type(0);
     ValueId nhwc = e.emit("ttnn.permute", {ValueRef{e.input(0)}}, {{"dims", IntList{0, 2, 3, 1}}},
-                          with_shape(t, {in[0], in[2], in[3], in[1]}));
-    ValueId y = e.emit("ttnn.upsample", {ValueRef{nhwc}},
-                       {{"scale_factor", graph::FloatList{s.h, s.w}}, {"mode", mode}},
-                       with_shape(t, {out[0], out[2], out[3], out[1]}));
+                          channels_last::retyped(t, {in[0], in[2], in[3], in[1]}));
+    ValueId y =
+        e.emit("ttnn.upsample", {ValueRef{nhwc}}, {{"scale_factor", graph::FloatList{s.h, s.w}}, {"mode", mode}},
+               channels_last::retyped(t, {out[0], out[2], out[3], out[1]}));
     e.bind_output(0, e.emit("ttnn.permute", {ValueRef{y}}, {{"dims", IntList{0, 3, 1, 2}}}, t));
 }
 

@@ -188,7 +188,15 @@ graph::Graph lower_graph(const graph::Graph& aten, const LowerOptions& options) 
     // (load_params_once), cancel-transfers removes pairs that meet.
     const graph::Node border{"ttnn.to_device", {}, {}, {}, {}};
     Emitter types(aten, border, options, out, map);
+    // torch_ttnn hands host tensors over in a dtype ttnn stores (fx_import.host_tensor): floats as
+    // f32, wide or narrow ints as i32, bools as u8.
     auto host_type = [](ValueType t) {
+        switch (t.dtype) {
+            case ElemType::f64: case ElemType::f16: case ElemType::bf16: t.dtype = ElemType::f32; break;
+            case ElemType::i64: case ElemType::i16: case ElemType::i8: t.dtype = ElemType::i32; break;
+            case ElemType::b8: t.dtype = ElemType::u8; break;
+            default: break;
+        }
         t.layout = Layout::ROW_MAJOR;
         t.placement = graph::Placement::host;
         return t;

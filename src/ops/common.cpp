@@ -36,7 +36,20 @@ Tensor make_output_impl(const WorkArray<T>& values, HostElement element, DataTyp
 }
 }  // namespace
 
-NumericsMode numerics_mode() { return g_mode.load(std::memory_order_relaxed); }
+namespace {
+thread_local int t_mode_override = -1;  // -1: none, else a NumericsMode
+}  // namespace
+
+NumericsMode numerics_mode() {
+    if (t_mode_override >= 0) return static_cast<NumericsMode>(t_mode_override);
+    return g_mode.load(std::memory_order_relaxed);
+}
+
+ScopedNumericsMode::ScopedNumericsMode(NumericsMode mode) : previous_(t_mode_override) {
+    t_mode_override = static_cast<int>(mode);
+}
+
+ScopedNumericsMode::~ScopedNumericsMode() { t_mode_override = previous_; }
 void set_numerics_mode(NumericsMode mode) { g_mode.store(mode, std::memory_order_relaxed); }
 
 template <class T>
@@ -98,7 +111,9 @@ std::vector<Result> run_per_device(std::span<const Tensor> inputs,
     }
     std::vector<Result> results(n);
     std::vector<std::exception_ptr> errors(n);
+    const NumericsMode mode = numerics_mode();
     auto run = [&](std::size_t d) {
+        ScopedNumericsMode same_mode(mode);
         try {
             std::vector<Tensor> args;
             for (auto& shards : per_input) args.push_back(shards[d]);

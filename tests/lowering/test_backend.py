@@ -96,19 +96,28 @@ def test_bypass_compile_runs_the_traced_graph_in_torch(device, tmp_path):
     assert not path.exists()  # nothing was compiled
 
 
-def test_export_code_script_reproduces_the_program(device, tmp_path):
+def conv_linear():
+    torch.manual_seed(0)
+    return torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, padding=1), torch.nn.ReLU(), torch.nn.Linear(5, 4)).eval()
+
+
+@pytest.mark.parametrize("fn, shape, expected, op", [
+    (torch.relu, (4, 5), "[4, 5]", "ttnn.relu("),
+    (conv_linear(), (1, 3, 6, 5), "[1, 8, 6, 4]", "ttnn.conv2d(input_tensor="),
+])
+def test_export_code_script_reproduces_the_program(device, tmp_path, fn, shape, expected, op):
     option = torch_ttnn.TorchTtnnOption(device=device, export_code=str(tmp_path))
-    x = torch.randn(4, 5)
-    torch.compile(torch.relu, backend=torch_ttnn.backend, options=option)(x)
+    with torch.no_grad():
+        torch.compile(fn, backend=torch_ttnn.backend, options=option)(torch.randn(*shape))
     scripts = [f for f in os.listdir(tmp_path) if f.endswith(".py")]
     assert scripts
     text = (tmp_path / scripts[0]).read_text()
-    assert "ttnn.relu(" in text
+    assert op in text
     path = os.pathsep.join(os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p)
     done = subprocess.run([sys.executable, scripts[0]], cwd=tmp_path, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": path})
     assert done.returncode == 0, done.stderr
-    assert "[4, 5]" in done.stdout
+    assert expected in done.stdout
 
 
 def test_load_params_once_freezes_parameters(device, tmp_path):

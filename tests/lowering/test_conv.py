@@ -5,7 +5,6 @@ ttnn.conv_transpose2d / ttnn.conv1d between NCHW <-> NHWC permutes; plus a small
 import pytest
 import torch
 import torch.nn.functional as F
-
 from lowering_check import compile_and_check
 
 CONV2D = [
@@ -128,7 +127,7 @@ def _missing(metrics):
 def _check_model_or_xfail(model, x, device, **kw):
     """Composite models need rules of other families (batch norm, linear, add...): if those are not
     there yet, the test xfails naming them; the conv/pool/movement ops must be lowered anyway."""
-    got, metrics = compile_and_check(model, [x], device, expect_lowered=False, **kw)
+    _, metrics = compile_and_check(model, [x], device, expect_lowered=False, **kw)
     missing = _missing(metrics)
     mine = {op: r for op, r in missing.items()
             if any(k in op for k in ("convolution", "pool", "upsample", "view", "permute", "cat", "slice"))}
@@ -169,3 +168,28 @@ def test_resnet18(device):
     m = torchvision.models.resnet18(weights=None).eval()
     x = torch.randn(1, 3, 64, 64)
     _check_model_or_xfail(m, x, device, min_pcc=0.99)
+
+
+@pytest.fixture(scope="module")
+def mesh():
+    import ttnn
+
+    # Devices 1 and 2 when there are enough, so the session's device 0 (conftest) can stay open.
+    ids = [1, 2] if ttnn.get_num_devices() >= 3 else None
+    m = ttnn.open_mesh_device(ttnn.MeshShape(1, 2), device_ids=ids)
+    yield m
+    ttnn.close_mesh_device(m)
+
+
+def test_conv_pool_on_mesh(mesh):
+    """The kernels run per device of a MeshDevice (batch sharded by data_parallel=2)."""
+    torch.manual_seed(0)
+    conv = torch.nn.Conv2d(3, 8, 3, padding=1).eval()
+    up = torch.nn.ConvTranspose2d(8, 4, 2, stride=2).eval()
+
+    def fn(x):
+        y = F.max_pool2d(conv(x), 2)
+        y = F.avg_pool2d(up(y), 2)
+        return F.interpolate(y, scale_factor=2).flatten(1)
+
+    compile_and_check(fn, [torch.randn(2, 3, 10, 12)], mesh, min_pcc=0.999, data_parallel=2)

@@ -31,6 +31,9 @@ struct ExecTarget {
     std::shared_ptr<MeshDevice> mesh;
     // Hold bf16 ROW_MAJOR values as bf16-exact float32 (fast path; see the header comment).
     bool bf16_as_f32 = true;
+    // The numerics the program was compiled for (LowerOptions::faithful), applied to every op it
+    // runs whatever the process-wide ttnn.set_numerics_mode says.
+    bool faithful = true;
 };
 
 class KernelContext {

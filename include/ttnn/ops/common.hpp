@@ -21,8 +21,22 @@ namespace ttnn::ops {
 // FAITHFUL (default): matmul/conv follow the math fidelity and the engine's input precision.
 // FAST: plain float32 arithmetic. Outputs are rounded to their dtype in both modes.
 enum class NumericsMode { FAITHFUL, FAST };
-NumericsMode numerics_mode();
+NumericsMode numerics_mode();  // the calling thread's override if any, else the process-wide mode
 void set_numerics_mode(NumericsMode mode);
+
+// Sets the mode for the calling thread while alive, leaving the process-wide setting (what other
+// callers see) alone: a compiled program runs in the mode it was compiled for. Ops that fan out
+// over a mesh carry the mode into the threads that drive each device.
+class ScopedNumericsMode {
+public:
+    explicit ScopedNumericsMode(NumericsMode mode);
+    ~ScopedNumericsMode();
+    ScopedNumericsMode(const ScopedNumericsMode&) = delete;
+    ScopedNumericsMode& operator=(const ScopedNumericsMode&) = delete;
+
+private:
+    int previous_;
+};
 
 // TT-NN's WormholeComputeKernelConfig.
 struct ComputeKernelConfig {

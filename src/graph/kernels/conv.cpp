@@ -3,13 +3,14 @@
 // Activations arrive flattened channels-last ([1, 1, N*H*W, C]); the weight is passed through as
 // the graph holds it (the ops cache its packed form per weight buffer, so a constant weight is
 // prepared once). Outputs are row-major in the node's storage dtype.
+#include "ttnn/ops/conv.hpp"
+
 #include <array>
 #include <cstdint>
 #include <optional>
 
 #include "ttnn/core/error.hpp"
 #include "ttnn/graph/kernel_table.hpp"
-#include "ttnn/ops/conv.hpp"
 
 namespace ttnn::graph {
 namespace {
@@ -80,8 +81,8 @@ BoundKernel conv2d_kernel(const KernelContext& ctx) {
     const U2 k = pair(ctx, "kernel_size", {0, 0}), s = pair(ctx, "stride", {1, 1}), p = pair(ctx, "padding", {0, 0}),
              d = pair(ctx, "dilation", {1, 1});
     return [=](std::span<const Tensor> in) {
-        ops::ConvResult r = ops::conv2d(in[0], in[1], c.device, c.in_channels, c.out_channels, c.batch_size, h, w, k,
-                                        s, p, d, c.groups, bias_of(c, in), c.config, c.compute, std::nullopt, c.dtype);
+        ops::ConvResult r = ops::conv2d(in[0], in[1], c.device, c.in_channels, c.out_channels, c.batch_size, h, w, k, s,
+                                        p, d, c.groups, bias_of(c, in), c.config, c.compute, std::nullopt, c.dtype);
         return std::vector<Tensor>{std::move(r.output)};
     };
 }
@@ -92,9 +93,9 @@ BoundKernel conv_transpose2d_kernel(const KernelContext& ctx) {
     const U2 k = pair(ctx, "kernel_size", {0, 0}), s = pair(ctx, "stride", {1, 1}), p = pair(ctx, "padding", {0, 0}),
              op = pair(ctx, "output_padding", {0, 0}), d = pair(ctx, "dilation", {1, 1});
     return [=](std::span<const Tensor> in) {
-        ops::ConvResult r = ops::conv_transpose2d(in[0], in[1], c.device, c.in_channels, c.out_channels, c.batch_size,
-                                                  h, w, k, s, p, op, d, c.groups, bias_of(c, in), c.config, c.compute,
-                                                  std::nullopt, c.dtype);
+        ops::ConvResult r =
+            ops::conv_transpose2d(in[0], in[1], c.device, c.in_channels, c.out_channels, c.batch_size, h, w, k, s, p,
+                                  op, d, c.groups, bias_of(c, in), c.config, c.compute, std::nullopt, c.dtype);
         return std::vector<Tensor>{std::move(r.output)};
     };
 }

@@ -1,8 +1,59 @@
-// Kernels of the matmul family (TT-NN-level nodes -> ttnn::ops calls).
+// Kernels of the matmul family: ttnn.matmul and ttnn.linear nodes -> ttnn::ops::matmul / linear.
+//
+// The node's math_fidelity / fp32_dest_acc_en attributes become the ComputeKernelConfig; the output
+// dtype is the node's storage dtype. A constant weight is passed as the graph holds it, so the
+// GEMM's packed-weight cache sees the same buffer on every run.
+#include <optional>
+
+#include "ttnn/core/error.hpp"
 #include "ttnn/graph/kernel_table.hpp"
+#include "ttnn/ops/matmul.hpp"
 
 namespace ttnn::graph {
+namespace {
 
-void register_matmul_kernels(KernelTable& /*table*/) {}
+MathFidelity fidelity_of(const KernelContext& ctx) {
+    const std::string f = ctx.get_string("math_fidelity", "HiFi4");
+    for (MathFidelity m : {MathFidelity::LoFi, MathFidelity::HiFi2, MathFidelity::HiFi3, MathFidelity::HiFi4})
+        if (f == to_string(m)) return m;
+    throw InvalidArgument(ctx.op() + ": math_fidelity=\"" + f + "\" is not LoFi, HiFi2, HiFi3 or HiFi4");
+}
+
+ops::MatmulOptions matmul_options(const KernelContext& ctx) {
+    ops::MatmulOptions o;
+    o.transpose_a = ctx.get_bool("transpose_a", false);
+    o.transpose_b = ctx.get_bool("transpose_b", false);
+    o.dtype = ctx.output_dtype();
+    if (ctx.has("activation")) o.activation = ctx.get_string("activation");
+    // Without attributes TT-NN's default configuration applies (it depends on the dtypes).
+    if (ctx.has("math_fidelity") || ctx.has("fp32_dest_acc_en")) {
+        ops::ComputeKernelConfig config;
+        config.math_fidelity = fidelity_of(ctx);
+        config.fp32_dest_acc_en = ctx.get_bool("fp32_dest_acc_en", true);
+        o.compute_kernel_config = config;
+    }
+    return o;
+}
+
+BoundKernel matmul_kernel(const KernelContext& ctx) {
+    const ops::MatmulOptions o = matmul_options(ctx);
+    return [o](std::span<const Tensor> in) { return std::vector<Tensor>{ops::matmul(in[0], in[1], o)}; };
+}
+
+BoundKernel linear_kernel(const KernelContext& ctx) {
+    const ops::MatmulOptions o = matmul_options(ctx);
+    const int bias = ctx.operand_index("bias");
+    return [o, bias](std::span<const Tensor> in) {
+        const std::optional<Tensor> b = bias >= 0 ? std::optional<Tensor>(in[static_cast<std::size_t>(bias)]) : std::nullopt;
+        return std::vector<Tensor>{ops::linear(in[0], in[1], b, o)};
+    };
+}
+
+}  // namespace
+
+void register_matmul_kernels(KernelTable& table) {
+    table.add("ttnn.matmul", matmul_kernel);
+    table.add("ttnn.linear", linear_kernel);
+}
 
 }  // namespace ttnn::graph

@@ -1,11 +1,12 @@
 // Kernels of the movement family: reshape, permute, expand, concat, split, slice, pad, repeat,
 // flip, gather, index_select and embedding nodes -> ttnn::ops. All of them only move or select
 // input values, so they are value_preserving (their outputs are never re-rounded).
+#include "ttnn/ops/movement.hpp"
+
 #include <utility>
 
 #include "ttnn/core/error.hpp"
 #include "ttnn/graph/kernel_table.hpp"
-#include "ttnn/ops/movement.hpp"
 
 namespace ttnn::graph {
 namespace {

@@ -1,12 +1,13 @@
 // Kernels of the pool family: ttnn.max_pool2d, avg_pool2d, global_avg_pool2d,
 // adaptive_avg_pool2d and upsample nodes -> ttnn::ops (channels-last activations).
+#include "ttnn/ops/pool.hpp"
+
 #include <array>
 #include <cstdint>
 #include <optional>
 
 #include "ttnn/core/error.hpp"
 #include "ttnn/graph/kernel_table.hpp"
-#include "ttnn/ops/pool.hpp"
 
 namespace ttnn::graph {
 namespace {
@@ -90,8 +91,7 @@ BoundKernel adaptive_avg_pool2d_kernel(const KernelContext& ctx) {
     const DataType dtype = ctx.output_dtype();
     const Layout layout = ctx.output_layout();
     return [=](std::span<const Tensor> in) {
-        return std::vector<Tensor>{
-            ops::adaptive_avg_pool2d(in[0], g.n, g.h, g.w, g.c, o, std::nullopt, dtype, layout)};
+        return std::vector<Tensor>{ops::adaptive_avg_pool2d(in[0], g.n, g.h, g.w, g.c, o, std::nullopt, dtype, layout)};
     };
 }
 

@@ -178,6 +178,7 @@ void bind_graph(nb::module_& m) {
              } else {
                  po.target.device = nb::cast<std::shared_ptr<Device>>(device);
              }
+             po.target.faithful = options.faithful;
              po.data_parallel = data_parallel;
              po.fuse = fuse;
              PipelineOptions pipe{verify, keep_text, keep_dot};
