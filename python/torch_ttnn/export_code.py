@@ -103,7 +103,11 @@ def _compute_config(op: str, args: str) -> str:
 def _call(op: str, args: str, outs: str) -> str:
     args = _compute_config(op, _python_args(args))
     if op in _CONVS:
-        # TT-NN's conv functions take keyword arguments only, and the device.
+        # TT-NN's conv functions take keyword arguments only, and the device; a fused activation
+        # is a field of the conv config.
+        fused = re.search(r', activation="(\w+)"', args)
+        if fused:
+            args = args.replace(fused.group(0), "") + f", conv_config=ttnn.Conv2dConfig(activation={fused.group(1)!r})"
         activation, weight, rest = args.split(", ", 2)
         return f"{op}(input_tensor={activation}, weight_tensor={weight}, device=device, {rest})"
     elem = re.search(r":\s*([a-z0-9]+)\[", outs)

@@ -153,6 +153,11 @@ class Importer:
             return
         if not isinstance(node.target, torch._ops.OpOverload):
             raise UnsupportedNode(f"target {node.target} is not an ATen overload")
+        if len(node.target._schema.returns) == 0:  # asserts and other checks: no outputs
+            self.graph.add_node(overload_name(node.target), self._normalized_args(node), {}, [], node.name)
+            self.node_of_index.append(node)
+            self.values[node] = []
+            return
         vals = node_values(node)
         if vals is None:
             raise UnsupportedNode(f"{node.name} has no shape metadata")

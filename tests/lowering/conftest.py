@@ -3,14 +3,15 @@
 import pytest
 import torch
 
-import ttnn
+import ttnn  # noqa: F401
+import torch_ttnn
 
 
 @pytest.fixture(scope="session")
 def device():
-    dev = ttnn.open_device(device_id=0)
-    yield dev
-    ttnn.close_device(dev)
+    # torch_ttnn's default device (device 0, open for the whole process), so that tests of other
+    # directories that compile with the default device share it.
+    return torch_ttnn.TorchTtnnOption().resolved_device()
 
 
 @pytest.fixture(autouse=True)

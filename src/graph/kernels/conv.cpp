@@ -64,6 +64,7 @@ Common common(const KernelContext& ctx) {
     c.groups = static_cast<std::uint32_t>(ctx.get_int("groups", 1));
     c.bias = ctx.operand_index("bias_tensor");
     c.config.output_layout = ctx.output_layout();
+    c.config.activation = ctx.get_string("activation", "");  // fused by fuse-linear-activation
     c.compute.math_fidelity = fidelity(ctx);
     c.compute.fp32_dest_acc_en = ctx.get_bool("fp32_dest_acc_en", true);
     c.dtype = ctx.output_dtype();

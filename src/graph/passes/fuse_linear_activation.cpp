@@ -3,8 +3,8 @@
 //       => ttnn.linear / ttnn.matmul(..., activation="<name>")   (ops::linear/matmul apply it in
 //          fp32 in the GEMM's output pass: gemm::parse_activation's names)
 //   ttnn.conv2d / conv1d / conv_transpose2d -> ttnn.relu | relu6 | silu | ...
-//       => ttnn.conv2d(..., activation="<name>")   (Conv2dConfig::activation; off until the conv
-//          kernel reads the attribute: kConvKernelAppliesActivation)
+//       => ttnn.conv2d(..., activation="<name>")   (the conv kernel passes it to
+//          Conv2dConfig::activation)
 //   ttnn.linear(a, w) | ttnn.matmul(a, w 2-D) -> ttnn.add(., bias) with `bias` a constant of
 //   `out_features` values ([N] or [1, N])
 //       => ttnn.linear(a, w, bias=bias)
@@ -19,10 +19,6 @@
 
 namespace ttnn::graph {
 namespace {
-
-// The conv kernel (src/graph/kernels/conv.cpp) does not read an "activation" attribute into
-// Conv2dConfig::activation yet; until it does, fusing would drop the activation.
-constexpr bool kConvKernelAppliesActivation = false;
 
 bool is_gemm(std::string_view op) { return op == "ttnn.linear" || op == "ttnn.matmul"; }
 bool is_conv(std::string_view op) { return op == "ttnn.conv2d" || op == "ttnn.conv1d" || op == "ttnn.conv_transpose2d"; }
@@ -105,7 +101,7 @@ Graph fuse_linear_activation(const Graph& graph, const PassOptions& /*options*/)
     std::vector<bool> absorbed(nodes.size(), false);
     for (std::size_t i = 0; i < nodes.size(); ++i) {
         const Node& node = nodes[i];
-        const bool conv = is_conv(node.op) && kConvKernelAppliesActivation;
+        const bool conv = is_conv(node.op);
         if ((!is_gemm(node.op) && !conv) || node.outputs.size() != 1 || has_kwarg(node, "activation"))
             continue;
         ValueId y = node.outputs[0];

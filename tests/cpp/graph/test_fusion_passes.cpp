@@ -256,8 +256,8 @@ TEST(FusionPasses, LinearActivationLeavesOthersAlone) {
 // Convolutions keep their activation node until the conv kernel applies Conv2dConfig's activation
 // from the node (kConvKernelAppliesActivation in fuse_linear_activation.cpp); then the relu6 below
 // becomes conv2d(..., activation="relu6") and the tanh-approximated gelu stays (conv has none).
-TEST(FusionPasses, ConvActivationWaitsForTheKernel) {
-    const std::string text = R"(graph(%0: bf16[1,1,40,8]{row_major,device} "x") {
+TEST(FusionPasses, ConvTakesItsActivationButNotApproximateGelu) {
+    const std::string before = R"(graph(%0: bf16[1,1,40,8]{row_major,device} "x") {
   %1 = const bf16[6,8,3,3]{row_major,device} "w"
   %2: bf16[1,1,40,6]{row_major,device} = ttnn.conv2d(%0, %1, batch_size=2, in_channels=8, input_height=4, input_width=5, kernel_size=[3, 3], out_channels=6, padding=[1, 1])  @"conv"
   %3: bf16[1,1,40,6]{row_major,device} = ttnn.relu6(%2)  @"relu6"
@@ -266,7 +266,16 @@ TEST(FusionPasses, ConvActivationWaitsForTheKernel) {
   return (%5)
 }
 )";
-    expect_pass(fuse_linear_activation, text, text);
+    // Conv2dConfig has no tanh-approximated gelu: that one stays a separate op.
+    const std::string after = R"(graph(%0: bf16[1,1,40,8]{row_major,device} "x") {
+  %1 = const bf16[6,8,3,3]{row_major,device} "w"
+  %2: bf16[1,1,40,6]{row_major,device} = ttnn.conv2d(%0, %1, activation="relu6", batch_size=2, in_channels=8, input_height=4, input_width=5, kernel_size=[3, 3], out_channels=6, padding=[1, 1])  @"conv"
+  %3: bf16[1,1,40,6]{row_major,device} = ttnn.conv2d(%2, %1, batch_size=2, in_channels=8, input_height=4, input_width=5, kernel_size=[3, 3], out_channels=6, padding=[1, 1])  @"conv2"
+  %4: bf16[1,1,40,6]{row_major,device} = ttnn.gelu(%3, fast_and_approximate_mode=True)
+  return (%4)
+}
+)";
+    expect_pass(fuse_linear_activation, before, after);
 }
 
 // q @ k^T / 4 + mask -> softmax -> @ v as torch's matmul traces it for 4-D operands (bmm over
@@ -414,11 +423,11 @@ TEST(FusionPasses, PipelineFoldsBatchNormAndRunsChannelsLast) {
     EXPECT_EQ(std::count(f.begin(), f.end(), "ttnn.permute"), 2) << fused.to_text();
     const auto first = std::find(f.begin(), f.end(), "ttnn.conv2d");
     ASSERT_NE(first, f.end());
-    // Between the convolutions only the relu (and the folded bias reshape, a constant).
+    // Nothing between the convolutions: the relu is the first conv's fused activation.
     const auto second = std::find(first + 1, f.end(), "ttnn.conv2d");
     ASSERT_NE(second, f.end());
-    EXPECT_EQ(std::find(first, second, "ttnn.permute"), second) << fused.to_text();
-    EXPECT_NE(std::find(first, second, "ttnn.relu"), second) << fused.to_text();
+    EXPECT_EQ(second, first + 1) << fused.to_text();
+    EXPECT_NE(fused.to_text().find("activation=\"relu\""), std::string::npos) << fused.to_text();
 
     std::vector<float> x(2 * 3 * 9 * 7);
     for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::cos(0.37f * static_cast<float>(i));
