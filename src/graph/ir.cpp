@@ -336,6 +336,25 @@ std::vector<ValueId> copy_inputs_and_constants(const Graph& src, Graph& dst) {
     return map;
 }
 
+std::vector<ValueId> copy_node(const Graph& src, const Node& node, Graph& dst, std::vector<ValueId>& map) {
+    std::vector<Arg> args = node.args;
+    std::map<std::string, Arg> kwargs = node.kwargs;
+    remap_args(args, map);
+    remap_kwargs(kwargs, map);
+    std::vector<ValueType> types;
+    for (ValueId id : node.outputs) types.push_back(src.type(id));
+    std::vector<ValueId> ids = dst.add_node(node.op, std::move(args), std::move(kwargs), std::move(types), node.name);
+    if (map.size() < src.num_values()) map.resize(src.num_values(), kNoValue);
+    for (std::size_t k = 0; k < ids.size(); ++k) map[node.outputs[k]] = ids[k];
+    return ids;
+}
+
+void copy_outputs(const Graph& src, Graph& dst, const std::vector<ValueId>& map) {
+    std::vector<ValueId> outputs;
+    for (ValueId id : src.outputs()) outputs.push_back(map.at(id));
+    dst.set_outputs(std::move(outputs));
+}
+
 void remap_args(std::vector<Arg>& args, const std::vector<ValueId>& map) {
     for (auto& a : args) remap_arg(a, map);
 }

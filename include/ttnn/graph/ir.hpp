@@ -132,6 +132,12 @@ private:
 // Helper for passes that rebuild a graph: returns old id -> new id for inputs and constants.
 std::vector<ValueId> copy_inputs_and_constants(const Graph& src, Graph& dst);
 
+// The common steps of passes that rebuild a graph: append a copy of `node` (of `src`) to `dst`
+// with its operands read through `map` (old id -> new id), recording its outputs' new ids in
+// `map`; and set `dst`'s outputs to `src`'s, mapped.
+std::vector<ValueId> copy_node(const Graph& src, const Node& node, Graph& dst, std::vector<ValueId>& map);
+void copy_outputs(const Graph& src, Graph& dst, const std::vector<ValueId>& map);
+
 // Rewrites every ValueRef / ValueList in `args` through `map` (old id -> new id).
 void remap_args(std::vector<Arg>& args, const std::vector<ValueId>& map);
 void remap_kwargs(std::map<std::string, Arg>& kwargs, const std::vector<ValueId>& map);

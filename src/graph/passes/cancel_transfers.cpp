@@ -94,9 +94,7 @@ Graph cancel_transfers(const Graph& graph, const PassOptions& options) {
         for (std::size_t k = 0; k < ids.size(); ++k) map[node.outputs[k]] = ids[k];
     }
     if (!changed) return graph;
-    std::vector<ValueId> outputs;
-    for (ValueId id : graph.outputs()) outputs.push_back(map[id]);
-    out.set_outputs(std::move(outputs));
+    copy_outputs(graph, out, map);
     // The bypassed conversions are dead now.
     return eliminate_dead_code(out, options);
 }

@@ -58,9 +58,7 @@ Graph eliminate_common_subexpressions(const Graph& graph, const PassOptions& /*o
         for (std::size_t k = 0; k < ids.size(); ++k) map[original.outputs[k]] = ids[k];
         if (mergeable) seen.emplace(std::move(key), std::move(ids));
     }
-    std::vector<ValueId> outputs;
-    for (ValueId id : graph.outputs()) outputs.push_back(map[id]);
-    out.set_outputs(std::move(outputs));
+    copy_outputs(graph, out, map);
     return out;
 }
 

@@ -61,9 +61,7 @@ Graph eliminate(const Graph& graph) {
                                 std::move(node.name));
         for (std::size_t k = 0; k < ids.size(); ++k) map[nodes[i].outputs[k]] = ids[k];
     }
-    std::vector<ValueId> outputs;
-    for (ValueId id : graph.outputs()) outputs.push_back(map[id]);
-    out.set_outputs(std::move(outputs));
+    copy_outputs(graph, out, map);
     return out;
 }
 

@@ -44,18 +44,9 @@ Graph fold_constants(const Graph& graph, const PassOptions& options) {
             }
             continue;
         }
-        std::vector<Arg> args = node.args;
-        std::map<std::string, Arg> kwargs = node.kwargs;
-        remap_args(args, map);
-        remap_kwargs(kwargs, map);
-        std::vector<ValueType> types;
-        for (ValueId id : node.outputs) types.push_back(graph.type(id));
-        std::vector<ValueId> ids = out.add_node(node.op, std::move(args), std::move(kwargs), std::move(types), node.name);
-        for (std::size_t i = 0; i < ids.size(); ++i) map[node.outputs[i]] = ids[i];
+        copy_node(graph, node, out, map);
     }
-    std::vector<ValueId> outputs;
-    for (ValueId id : graph.outputs()) outputs.push_back(map[id]);
-    out.set_outputs(outputs);
+    copy_outputs(graph, out, map);
     return out;
 }
 

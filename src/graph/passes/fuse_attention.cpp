@@ -249,19 +249,10 @@ Graph fuse_attention(const Graph& graph, const PassOptions& options) {
             changed = true;
             continue;
         }
-        std::vector<Arg> args = node.args;
-        std::map<std::string, Arg> kwargs = node.kwargs;
-        remap_args(args, map);
-        remap_kwargs(kwargs, map);
-        std::vector<ValueType> types;
-        for (ValueId id : node.outputs) types.push_back(graph.type(id));
-        const std::vector<ValueId> ids = out.add_node(node.op, std::move(args), std::move(kwargs), std::move(types), node.name);
-        for (std::size_t k = 0; k < ids.size(); ++k) map[node.outputs[k]] = ids[k];
+        copy_node(graph, node, out, map);
     }
     if (!changed) return graph;
-    std::vector<ValueId> outputs;
-    for (ValueId id : graph.outputs()) outputs.push_back(map[id]);
-    out.set_outputs(std::move(outputs));
+    copy_outputs(graph, out, map);
     return eliminate_dead_code(out, options);
 }
 

@@ -159,9 +159,7 @@ Graph fuse_linear_activation(const Graph& graph, const PassOptions& /*options*/)
         for (std::size_t k = 0; k < ids.size(); ++k) map[node.outputs[k]] = ids[k];
         if (last != kNoValue && !ids.empty()) map[last] = ids[0];
     }
-    std::vector<ValueId> outputs;
-    for (ValueId id : graph.outputs()) outputs.push_back(map[id]);
-    out.set_outputs(std::move(outputs));
+    copy_outputs(graph, out, map);
     return out;
 }
 

@@ -139,16 +139,7 @@ private:
         return p;
     }
 
-    void copy(const Node& node) {
-        std::vector<Arg> args = node.args;
-        std::map<std::string, Arg> kwargs = node.kwargs;
-        remap_args(args, map_);
-        remap_kwargs(kwargs, map_);
-        std::vector<ValueType> types;
-        for (ValueId id : node.outputs) types.push_back(g_.type(id));
-        const std::vector<ValueId> ids = out_.add_node(node.op, std::move(args), std::move(kwargs), std::move(types), node.name);
-        for (std::size_t k = 0; k < ids.size(); ++k) map_[node.outputs[k]] = ids[k];
-    }
+    void copy(const Node& node) { copy_node(g_, node, out_, map_); }
 
     ValueId emit_permute(ValueId x, IntList dims, const ValueType& type, const std::string& name) {
         return out_.add_node1("ttnn.permute", {ValueRef{x}}, {{"dims", std::move(dims)}}, type, name);
