@@ -44,6 +44,11 @@ import torch.nn as nn  # noqa: E402
 from tests.models import registry  # noqa: E402
 
 PCC_THRESHOLD = 0.99
+# 1-element or constant outputs have no correlation: they pass if |got - ref| <= ATOL + RTOL*|ref|.
+# bf16-level, not fp32-level: a scalar computed by long dot products (a classifier logit, DPR's
+# relevance_logits) carries the rounding error of its terms, not of its own value (DPR: -0.1758 vs
+# -0.1851 while its start_logits, same head, have PCC 0.9999 and errors of 0.01).
+SCALAR_RTOL, SCALAR_ATOL = 0.05, 0.02
 SEED = 0
 
 
@@ -88,7 +93,7 @@ def _flat_outputs(row, out):
 def pcc(a: torch.Tensor, b: torch.Tensor) -> tuple[float, bool]:
     """Pearson correlation in float64; returns (pcc, shapes_equal). Differing shapes are compared
     on their common leading block. Integer/bool tensors: fraction of equal elements. Constant
-    or single-element tensors: 1.0 if allclose(rtol 1e-2, atol 1e-3) else 0.0."""
+    or single-element tensors: 1.0 if allclose(rtol SCALAR_RTOL, atol SCALAR_ATOL) else 0.0."""
     same = tuple(a.shape) == tuple(b.shape)
     a, b = a.detach().cpu(), b.detach().cpu()
     if not same:
@@ -106,19 +111,23 @@ def pcc(a: torch.Tensor, b: torch.Tensor) -> tuple[float, bool]:
     da, db = a - a.mean(), b - b.mean()
     na, nb = da.norm(), db.norm()
     if a.numel() == 1 or na == 0 or nb == 0:
-        return (1.0 if torch.allclose(a, b, rtol=1e-2, atol=1e-3) else 0.0), same
+        return (1.0 if torch.allclose(b, a, rtol=SCALAR_RTOL, atol=SCALAR_ATOL) else 0.0), same
     return float((da @ db) / (na * nb)), same
 
 
 def compare(ref: list, got: list) -> dict:
     if len(ref) != len(got):
         return {"pcc": 0.0, "pcc_each": [], "note": f"{len(got)} outputs vs {len(ref)} in eager"}
-    each, mismatched = [], 0
+    each, mismatched, scalars = [], 0, []
     for r, g in zip(ref, got):
         v, same = pcc(r, g)
         each.append(round(v, 6))
         mismatched += not same
+        if r.numel() == 1 and g.numel() == 1 and (r.is_floating_point() or g.is_floating_point()):
+            scalars.append([float(r.reshape(-1)[0]), float(g.reshape(-1)[0])])  # [eager, compiled]
     res = {"pcc": min(each) if each else None, "pcc_each": each}
+    if scalars:
+        res["scalar_outputs"] = scalars
     if mismatched:
         res["note"] = f"{mismatched} output(s) differ in shape; compared on the common block"
     return res
