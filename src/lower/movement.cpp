@@ -257,12 +257,69 @@ std::string index_supports(const NodeView& n) {
         if (!is_integer(t.dtype)) return n.node().op + ": only integer index tensors are supported (no masks)";
         if (constant_has_negative(n.graph(), id)) return n.node().op + ": negative constant indices are not supported";
     }
-    if (count != 1) return n.node().op + ": only a single index tensor is supported";
+    if (count == 1) return {};
+    // Several index tensors: supported when they index the leading dims, one each, no gaps.
+    for (std::size_t j = 0; j < list->ids.size(); ++j)
+        if (list->ids[j] == graph::kNoValue)
+            return n.node().op + ": several index tensors must index the leading dims without gaps";
     return {};
+}
+
+// The shape numpy broadcasting gives two shapes.
+IntList broadcast_shapes(const IntList& a, const IntList& b) {
+    IntList out(std::max(a.size(), b.size()), 1);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const std::int64_t x = i < out.size() - a.size() ? 1 : a[i - (out.size() - a.size())];
+        const std::int64_t y = i < out.size() - b.size() ? 1 : b[i - (out.size() - b.size())];
+        out[i] = x == 1 ? y : x;
+    }
+    return out;
+}
+
+// x[i0, i1, ..., ik-1] with broadcast index tensors over the leading k dims: one flat index
+// sum_j i_j * stride_j (strides of x's leading dims), then index_select on x viewed as
+// [prod(leading), rest...], reshaped to broadcast(indices) + rest.
+void emit_multi_index(Emitter& e, const ValueList& list) {
+    const IntList& in = e.tensor_type(0).shape;
+    const std::size_t k = list.ids.size();
+    std::vector<std::int64_t> stride(k, 1);
+    for (std::size_t j = k - 1; j > 0; --j) stride[j - 1] = stride[j] * in[j];
+    ValueId flat = graph::kNoValue;
+    IntList shape;
+    for (std::size_t j = 0; j < k; ++j) {
+        ValueId idx = e.mapped(list.ids[j]);
+        ValueType t = e.out().type(idx);
+        if (stride[j] != 1) idx = e.emit("ttnn.multiply", {ValueRef{idx}, stride[j]}, {}, t);
+        if (flat == graph::kNoValue) {
+            flat = idx;
+            shape = t.shape;
+            continue;
+        }
+        shape = broadcast_shapes(shape, t.shape);
+        flat = e.emit("ttnn.add", {ValueRef{flat}, ValueRef{idx}}, {}, typed(t, shape));
+    }
+    std::int64_t count = 1, leading = 1;
+    for (auto d : shape) count *= d;
+    for (std::size_t j = 0; j < k; ++j) leading *= in[j];
+    IntList viewed{leading};
+    IntList selected{count};
+    for (std::size_t d = k; d < in.size(); ++d) {
+        viewed.push_back(in[d]);
+        selected.push_back(in[d]);
+    }
+    const ValueId x = reshape(e, e.input(0), viewed);
+    const ValueId index = reshape(e, flat, {count});
+    const ValueId y = e.emit("ttnn.index_select", {ValueRef{x}}, {{"dim", std::int64_t{0}}, {"index", ValueRef{index}}},
+                             typed(e.ttnn_type(0), selected));
+    e.bind_output(0, reshape(e, y, e.output_type().shape));
 }
 
 void emit_index(Emitter& e) {
     const auto& list = std::get<ValueList>(e.arg(1));
+    if (std::count_if(list.ids.begin(), list.ids.end(), [](ValueId id) { return id != graph::kNoValue; }) > 1) {
+        emit_multi_index(e, list);
+        return;
+    }
     std::size_t dim = 0;
     while (list.ids[dim] == graph::kNoValue) ++dim;
     const ValueType& itype = e.graph().type(list.ids[dim]);

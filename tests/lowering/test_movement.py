@@ -262,3 +262,16 @@ def test_integer_movement(device):
 def test_bool_movement(device):
     x = torch.randn(3, 4) > 0
     compile_and_check(lambda x: x.t().flip(0), [x], device, exact=True)
+
+
+@pytest.mark.parametrize("fn, shape", [
+    # Hugging Face's attention-mask construction: mask[batch_idx[:, None, None, None], kv_idx[None, None, None, :]]
+    (lambda x: x[torch.arange(1).view(1, 1, 1, 1), torch.arange(x.shape[1]).view(1, 1, 1, -1)], (1, 9)),
+    # GPT-2 style: the last token's logits of each sequence.
+    (lambda x: x[torch.arange(x.shape[0]), torch.tensor([6, 3])], (2, 7, 5)),
+    (lambda x: x[torch.tensor([[0], [1]]), torch.tensor([[2, 0, 1]])], (2, 3, 4)),
+], ids=["hf_mask", "last_token", "broadcast_2d"])
+def test_index_several_tensors(device, fn, shape):
+    x = torch.randn(*shape)
+    compile_and_check(fn, [x], device, exact=True, numerics="fast")
+    compile_and_check(lambda b: fn(b).to(torch.int32), [x > 0], device, exact=True)
