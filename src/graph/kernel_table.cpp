@@ -82,6 +82,25 @@ FloatList KernelContext::get_floats(std::string_view key) const {
     throw InvalidArgument(describe(*this, key) + ": expected a list of floats, got " + (a ? to_string(*a) : "nothing"));
 }
 
+std::uint32_t KernelContext::get_u32(std::string_view key) const {
+    const std::int64_t v = get_int(key);
+    if (v < 0 || v > static_cast<std::int64_t>(UINT32_MAX))
+        throw InvalidArgument(describe(*this, key) + ": " + std::to_string(v) + " is out of range");
+    return static_cast<std::uint32_t>(v);
+}
+
+std::array<std::uint32_t, 2> KernelContext::get_u32_pair(std::string_view key,
+                                                         std::array<std::uint32_t, 2> fallback) const {
+    if (!has(key)) return fallback;
+    const IntList v = get_ints(key);
+    if (v.size() != 1 && v.size() != 2)
+        throw InvalidArgument(describe(*this, key) + ": has " + std::to_string(v.size()) + " values, expected 2");
+    for (auto x : v)
+        if (x < 0 || x > static_cast<std::int64_t>(UINT32_MAX))
+            throw InvalidArgument(describe(*this, key) + ": " + std::to_string(x) + " is out of range");
+    return {static_cast<std::uint32_t>(v.front()), static_cast<std::uint32_t>(v.back())};
+}
+
 DataType KernelContext::storage_dtype(const ValueType& type) const {
     auto dtype = to_ttnn_dtype(type.dtype);
     if (!dtype)

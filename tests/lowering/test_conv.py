@@ -120,22 +120,6 @@ def test_conv3d_stays_in_torch(device):
     assert "rank 5" in entry["reason"]
 
 
-def _missing(metrics):
-    return {op: e["reason"] for op, e in metrics["aten_ops"].items() if not e["lowered"]}
-
-
-def _check_model_or_xfail(model, x, device, **kw):
-    """Composite models need rules of other families (batch norm, linear, add...): if those are not
-    there yet, the test xfails naming them; the conv/pool/movement ops must be lowered anyway."""
-    _, metrics = compile_and_check(model, [x], device, expect_lowered=False, **kw)
-    missing = _missing(metrics)
-    mine = {op: r for op, r in missing.items()
-            if any(k in op for k in ("convolution", "pool", "upsample", "view", "permute", "cat", "slice"))}
-    assert not mine, f"conv/pool/movement ops left in torch: {mine}"
-    if missing:
-        pytest.xfail(f"ops of other families not lowered yet: {missing}")
-
-
 class SmallCNN(torch.nn.Module):
     def __init__(self):
         super().__init__()
@@ -159,7 +143,7 @@ def test_small_cnn(device, numerics):
         m.bn1.running_mean.uniform_(-0.5, 0.5)
         m.bn1.running_var.uniform_(0.5, 2.0)
     x = torch.randn(2, 3, 16, 16)
-    _check_model_or_xfail(m, x, device, min_pcc=0.999 if numerics == "faithful" else 0.9999, numerics=numerics)
+    compile_and_check(m, [x], device, min_pcc=0.999 if numerics == "faithful" else 0.9999, numerics=numerics)
 
 
 def test_resnet18(device):
@@ -167,7 +151,7 @@ def test_resnet18(device):
     torch.manual_seed(0)
     m = torchvision.models.resnet18(weights=None).eval()
     x = torch.randn(1, 3, 64, 64)
-    _check_model_or_xfail(m, x, device, min_pcc=0.99)
+    compile_and_check(m, [x], device, min_pcc=0.99)
 
 
 @pytest.fixture(scope="module")

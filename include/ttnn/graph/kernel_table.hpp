@@ -12,6 +12,8 @@
 // Kernels get the dtype to produce through KernelContext::output_dtype.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>
@@ -56,6 +58,9 @@ public:
     IntList get_ints(std::string_view key) const;
     IntList get_ints(std::string_view key, IntList fallback) const;
     FloatList get_floats(std::string_view key) const;
+    // Sizes for ops that take uint32 arguments: range-checked; a pair also reads from one value.
+    std::uint32_t get_u32(std::string_view key) const;
+    std::array<std::uint32_t, 2> get_u32_pair(std::string_view key, std::array<std::uint32_t, 2> fallback) const;
 
     const ValueType& output_type(std::size_t i = 0) const { return graph_.type(node_.outputs.at(i)); }
     // The runtime dtype an output is stored in (bf16 values may be held as float32).

@@ -17,23 +17,6 @@ namespace {
 
 using U2 = std::array<std::uint32_t, 2>;
 
-std::uint32_t u32(const KernelContext& ctx, std::string_view key) {
-    const std::int64_t v = ctx.get_int(key);
-    if (v < 0 || v > static_cast<std::int64_t>(UINT32_MAX))
-        throw InvalidArgument(ctx.op() + ": " + std::string(key) + "=" + std::to_string(v) + " is out of range");
-    return static_cast<std::uint32_t>(v);
-}
-
-U2 pair(const KernelContext& ctx, std::string_view key, U2 fallback) {
-    if (!ctx.has(key)) return fallback;
-    const IntList v = ctx.get_ints(key);
-    if (v.size() == 1) return {static_cast<std::uint32_t>(v[0]), static_cast<std::uint32_t>(v[0])};
-    if (v.size() != 2)
-        throw InvalidArgument(ctx.op() + ": " + std::string(key) + " has " + std::to_string(v.size()) +
-                              " values, expected 2");
-    return {static_cast<std::uint32_t>(v[0]), static_cast<std::uint32_t>(v[1])};
-}
-
 MathFidelity fidelity(const KernelContext& ctx) {
     const std::string f = ctx.get_string("math_fidelity", "HiFi4");
     for (MathFidelity m : {MathFidelity::LoFi, MathFidelity::HiFi2, MathFidelity::HiFi3, MathFidelity::HiFi4})
@@ -58,9 +41,9 @@ Common common(const KernelContext& ctx) {
     } else {
         c.device = ctx.target().device;
     }
-    c.in_channels = u32(ctx, "in_channels");
-    c.out_channels = u32(ctx, "out_channels");
-    c.batch_size = u32(ctx, "batch_size");
+    c.in_channels = ctx.get_u32("in_channels");
+    c.out_channels = ctx.get_u32("out_channels");
+    c.batch_size = ctx.get_u32("batch_size");
     c.groups = static_cast<std::uint32_t>(ctx.get_int("groups", 1));
     c.bias = ctx.operand_index("bias_tensor");
     c.config.output_layout = ctx.output_layout();
@@ -78,9 +61,9 @@ std::optional<Tensor> bias_of(const Common& c, std::span<const Tensor> in) {
 
 BoundKernel conv2d_kernel(const KernelContext& ctx) {
     const Common c = common(ctx);
-    const std::uint32_t h = u32(ctx, "input_height"), w = u32(ctx, "input_width");
-    const U2 k = pair(ctx, "kernel_size", {0, 0}), s = pair(ctx, "stride", {1, 1}), p = pair(ctx, "padding", {0, 0}),
-             d = pair(ctx, "dilation", {1, 1});
+    const std::uint32_t h = ctx.get_u32("input_height"), w = ctx.get_u32("input_width");
+    const U2 k = ctx.get_u32_pair("kernel_size", {0, 0}), s = ctx.get_u32_pair("stride", {1, 1}), p = ctx.get_u32_pair("padding", {0, 0}),
+             d = ctx.get_u32_pair("dilation", {1, 1});
     return [=](std::span<const Tensor> in) {
         ops::ConvResult r = ops::conv2d(in[0], in[1], c.device, c.in_channels, c.out_channels, c.batch_size, h, w, k, s,
                                         p, d, c.groups, bias_of(c, in), c.config, c.compute, std::nullopt, c.dtype);
@@ -90,9 +73,9 @@ BoundKernel conv2d_kernel(const KernelContext& ctx) {
 
 BoundKernel conv_transpose2d_kernel(const KernelContext& ctx) {
     const Common c = common(ctx);
-    const std::uint32_t h = u32(ctx, "input_height"), w = u32(ctx, "input_width");
-    const U2 k = pair(ctx, "kernel_size", {0, 0}), s = pair(ctx, "stride", {1, 1}), p = pair(ctx, "padding", {0, 0}),
-             op = pair(ctx, "output_padding", {0, 0}), d = pair(ctx, "dilation", {1, 1});
+    const std::uint32_t h = ctx.get_u32("input_height"), w = ctx.get_u32("input_width");
+    const U2 k = ctx.get_u32_pair("kernel_size", {0, 0}), s = ctx.get_u32_pair("stride", {1, 1}), p = ctx.get_u32_pair("padding", {0, 0}),
+             op = ctx.get_u32_pair("output_padding", {0, 0}), d = ctx.get_u32_pair("dilation", {1, 1});
     return [=](std::span<const Tensor> in) {
         ops::ConvResult r =
             ops::conv_transpose2d(in[0], in[1], c.device, c.in_channels, c.out_channels, c.batch_size, h, w, k, s, p,
@@ -103,7 +86,7 @@ BoundKernel conv_transpose2d_kernel(const KernelContext& ctx) {
 
 BoundKernel conv1d_kernel(const KernelContext& ctx) {
     const Common c = common(ctx);
-    const std::uint32_t length = u32(ctx, "input_length"), k = u32(ctx, "kernel_size");
+    const std::uint32_t length = ctx.get_u32("input_length"), k = ctx.get_u32("kernel_size");
     const auto s = static_cast<std::uint32_t>(ctx.get_int("stride", 1));
     const auto p = static_cast<std::uint32_t>(ctx.get_int("padding", 0));
     const auto d = static_cast<std::uint32_t>(ctx.get_int("dilation", 1));

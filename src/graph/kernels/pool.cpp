@@ -14,23 +14,6 @@ namespace {
 
 using U2 = std::array<std::uint32_t, 2>;
 
-std::uint32_t u32(const KernelContext& ctx, std::string_view key) {
-    const std::int64_t v = ctx.get_int(key);
-    if (v < 0 || v > static_cast<std::int64_t>(UINT32_MAX))
-        throw InvalidArgument(ctx.op() + ": " + std::string(key) + "=" + std::to_string(v) + " is out of range");
-    return static_cast<std::uint32_t>(v);
-}
-
-U2 pair(const KernelContext& ctx, std::string_view key, U2 fallback) {
-    if (!ctx.has(key)) return fallback;
-    const IntList v = ctx.get_ints(key);
-    if (v.size() == 1) return {static_cast<std::uint32_t>(v[0]), static_cast<std::uint32_t>(v[0])};
-    if (v.size() != 2)
-        throw InvalidArgument(ctx.op() + ": " + std::string(key) + " has " + std::to_string(v.size()) +
-                              " values, expected 2");
-    return {static_cast<std::uint32_t>(v[0]), static_cast<std::uint32_t>(v[1])};
-}
-
 // (pad_h, pad_w) or (top, bottom, left, right).
 ops::PoolPadding padding(const KernelContext& ctx) {
     const IntList v = ctx.get_ints("padding", {0, 0});
@@ -46,12 +29,12 @@ struct Geometry {
 };
 
 Geometry geometry(const KernelContext& ctx) {
-    return {u32(ctx, "batch_size"), u32(ctx, "input_h"), u32(ctx, "input_w"), u32(ctx, "channels")};
+    return {ctx.get_u32("batch_size"), ctx.get_u32("input_h"), ctx.get_u32("input_w"), ctx.get_u32("channels")};
 }
 
 BoundKernel max_pool2d_kernel(const KernelContext& ctx) {
     const Geometry g = geometry(ctx);
-    const U2 k = pair(ctx, "kernel_size", {0, 0}), s = pair(ctx, "stride", k), d = pair(ctx, "dilation", {1, 1});
+    const U2 k = ctx.get_u32_pair("kernel_size", {0, 0}), s = ctx.get_u32_pair("stride", k), d = ctx.get_u32_pair("dilation", {1, 1});
     const ops::PoolPadding p = padding(ctx);
     const bool ceil_mode = ctx.get_bool("ceil_mode", false);
     const DataType dtype = ctx.output_dtype();
@@ -64,7 +47,7 @@ BoundKernel max_pool2d_kernel(const KernelContext& ctx) {
 
 BoundKernel avg_pool2d_kernel(const KernelContext& ctx) {
     const Geometry g = geometry(ctx);
-    const U2 k = pair(ctx, "kernel_size", {0, 0}), s = pair(ctx, "stride", k);
+    const U2 k = ctx.get_u32_pair("kernel_size", {0, 0}), s = ctx.get_u32_pair("stride", k);
     const ops::PoolPadding p = padding(ctx);
     const bool ceil_mode = ctx.get_bool("ceil_mode", false);
     const bool count_include_pad = ctx.get_bool("count_include_pad", true);
@@ -87,7 +70,7 @@ BoundKernel global_avg_pool2d_kernel(const KernelContext& ctx) {
 
 BoundKernel adaptive_avg_pool2d_kernel(const KernelContext& ctx) {
     const Geometry g = geometry(ctx);
-    const U2 o = pair(ctx, "output_size", {1, 1});
+    const U2 o = ctx.get_u32_pair("output_size", {1, 1});
     const DataType dtype = ctx.output_dtype();
     const Layout layout = ctx.output_layout();
     return [=](std::span<const Tensor> in) {
