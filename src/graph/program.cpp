@@ -3,10 +3,14 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
+#include <thread>
 
+#include "ttnn/core/distribute.hpp"
 #include "ttnn/core/error.hpp"
 #include "ttnn/core/tensor_ops.hpp"
 #include "ttnn/core/thread_pool.hpp"
+#include "ttnn/graph/mesh_io.hpp"
 #include "ttnn/ops/common.hpp"
 
 namespace ttnn::graph {
@@ -70,6 +74,12 @@ std::vector<bool> rounded_outputs(const Graph& graph, const Node& node, const Ke
     return round;
 }
 
+// Device d's view of a program constant: its shard of a constant placed on the mesh
+// (fold-constants replicates weights once); host constants are shared, read-only.
+Tensor device_constant(const Tensor& c, std::size_t d) {
+    return c.mesh_device() && !c.device() ? device_tensors(c).at(d) : c;
+}
+
 }  // namespace
 
 std::vector<Tensor> run_node(const Graph& graph, const Node& node, const ExecTarget& target,
@@ -106,6 +116,26 @@ void round_to_bf16_inplace(const Tensor& tensor) {
 
 Program::Program(Graph graph, ExecTarget target) : graph_(std::move(graph)), target_(std::move(target)) {
     if (!target_.device && !target_.mesh) throw InvalidArgument("Program: needs a device or a mesh device");
+    if (target_.mesh) {
+        const std::size_t n = target_.mesh->num_devices();
+        for (std::size_t d = 0; d < n; ++d) {
+            DeviceCopy copy;
+            copy.target = target_;
+            copy.target.mesh = nullptr;
+            copy.target.device = target_.mesh->device(d);
+            copy.target.mesh_index = static_cast<int>(d);
+            copy.target.mesh_size = static_cast<int>(n);
+            copy.steps = bind_steps(copy.target);
+            for (ValueId id : graph_.constants()) copy.constants.push_back(device_constant(graph_.constant_data(id), d));
+            device_copies_.push_back(std::move(copy));
+        }
+    } else {
+        steps_ = bind_steps(target_);
+    }
+    plan_ = plan_memory(graph_, target_);
+}
+
+std::vector<Program::Step> Program::bind_steps(const ExecTarget& target) const {
     const auto& table = KernelTable::instance();
     const auto& nodes = graph_.nodes();
     // Last step reading each value; graph outputs are never released.
@@ -115,14 +145,15 @@ Program::Program(Graph graph, ExecTarget target) : graph_(std::move(graph)), tar
     std::vector<bool> is_output(graph_.num_values(), false);
     for (ValueId id : graph_.outputs()) is_output[id] = true;
 
-    steps_.reserve(nodes.size());
+    std::vector<Step> steps;
+    steps.reserve(nodes.size());
     for (std::size_t s = 0; s < nodes.size(); ++s) {
         const Node& node = nodes[s];
         const KernelEntry* entry = table.find(node.op);
         if (!entry)
             throw InvalidArgument("Program: no kernel for " + node.op +
                                   (node.name.empty() ? std::string() : " (from " + node.name + ")"));
-        KernelContext ctx(graph_, node, target_);
+        KernelContext ctx(graph_, node, target);
         Step step;
         step.kernel = entry->factory(ctx);
         step.inputs = node.operands();
@@ -134,9 +165,25 @@ Program::Program(Graph graph, ExecTarget target) : graph_(std::move(graph)), tar
                 graph_.value(id).kind == Value::Kind::node &&
                 std::find(step.release.begin(), step.release.end(), id) == step.release.end())
                 step.release.push_back(id);
-        steps_.push_back(std::move(step));
+        steps.push_back(std::move(step));
     }
-    plan_ = plan_memory(graph_, target_);
+    return steps;
+}
+
+void Program::execute(const std::vector<Step>& steps, std::vector<Tensor>& slots) const {
+    ops::ScopedNumericsMode mode(target_.faithful ? ops::NumericsMode::FAITHFUL : ops::NumericsMode::FAST);
+    std::vector<Tensor> operands;
+    for (const Step& step : steps) {
+        operands.clear();
+        for (ValueId id : step.inputs) operands.push_back(slots[id]);
+        std::vector<Tensor> outs = step.kernel(operands);
+        if (outs.size() != step.outputs.size())
+            throw InvalidState("Program: " + graph_.nodes()[step.node].op + " returned " + std::to_string(outs.size()) +
+                               " outputs, expected " + std::to_string(step.outputs.size()));
+        finish_outputs(outs, operands, step.round_output);
+        for (std::size_t i = 0; i < outs.size(); ++i) slots[step.outputs[i]] = std::move(outs[i]);
+        for (ValueId id : step.release) slots[id] = Tensor();
+    }
 }
 
 std::vector<Tensor> Program::run(const std::vector<Tensor>& inputs) const {
@@ -144,8 +191,6 @@ std::vector<Tensor> Program::run(const std::vector<Tensor>& inputs) const {
     if (inputs.size() != graph_inputs.size())
         throw InvalidArgument("torch_ttnn program: expected " + std::to_string(graph_inputs.size()) +
                               " inputs, got " + std::to_string(inputs.size()));
-    ops::ScopedNumericsMode mode(target_.faithful ? ops::NumericsMode::FAITHFUL : ops::NumericsMode::FAST);
-    std::vector<Tensor> slots(graph_.num_values());
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const ValueType& want = graph_.type(graph_inputs[i]);
         const Tensor& got = inputs[i];
@@ -157,31 +202,83 @@ std::vector<Tensor> Program::run(const std::vector<Tensor>& inputs) const {
             throw InvalidArgument("torch_ttnn program: input " + std::to_string(i) + " ('" +
                                   graph_.value(graph_inputs[i]).name + "') was compiled for " + signature(want) +
                                   ", got " + runtime_signature(got));
-        slots[graph_inputs[i]] = got;
     }
-    for (ValueId id : graph_.constants()) slots[id] = graph_.constant_data(id);
+    if (!device_copies_.empty()) return run_on_mesh(inputs);
 
-    std::vector<Tensor> operands;
-    for (const Step& step : steps_) {
-        operands.clear();
-        for (ValueId id : step.inputs) operands.push_back(slots[id]);
-        std::vector<Tensor> outs = step.kernel(operands);
-        if (outs.size() != step.outputs.size())
-            throw InvalidState("Program: " + graph_.nodes()[step.node].op + " returned " + std::to_string(outs.size()) +
-                               " outputs, expected " + std::to_string(step.outputs.size()));
-        finish_outputs(outs, operands, step.round_output);
-        for (std::size_t i = 0; i < outs.size(); ++i) slots[step.outputs[i]] = std::move(outs[i]);
-        for (ValueId id : step.release) slots[id] = Tensor();
-    }
+    std::vector<Tensor> slots(graph_.num_values());
+    for (std::size_t i = 0; i < inputs.size(); ++i) slots[graph_inputs[i]] = inputs[i];
+    for (ValueId id : graph_.constants()) slots[id] = graph_.constant_data(id);
+    execute(steps_, slots);
     runs_.fetch_add(1);
     std::vector<Tensor> results;
     for (ValueId id : graph_.outputs()) results.push_back(slots[id]);
     return results;
 }
 
+std::vector<Tensor> Program::run_on_mesh(const std::vector<Tensor>& inputs) const {
+    const std::size_t n = device_copies_.size();
+    const auto& graph_inputs = graph_.inputs();
+    const auto& constants = graph_.constants();
+    std::vector<std::vector<Tensor>> device_slots(n);
+    std::vector<std::exception_ptr> errors(n);
+    auto run_device = [&](std::size_t d) {
+        try {
+            const DeviceCopy& copy = device_copies_[d];
+            std::vector<Tensor>& slots = device_slots[d];
+            slots.resize(graph_.num_values());
+            for (std::size_t i = 0; i < inputs.size(); ++i) {
+                const Tensor& t = inputs[i];
+                slots[graph_inputs[i]] = t.mesh_device() && !t.device() ? device_tensors(t).at(d) : t;
+            }
+            for (std::size_t k = 0; k < constants.size(); ++k) slots[constants[k]] = copy.constants[k];
+            execute(copy.steps, slots);
+        } catch (...) {
+            errors[d] = std::current_exception();
+        }
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t d = 1; d < n; ++d) threads.emplace_back(run_device, d);
+    run_device(0);
+    for (auto& t : threads) t.join();
+    for (auto& e : errors)
+        if (e) std::rethrow_exception(e);
+    runs_.fetch_add(1);
+
+    // Assemble each output from the devices' copies.
+    std::vector<Tensor> results;
+    for (std::size_t k = 0; k < graph_.outputs().size(); ++k) {
+        const ValueId id = graph_.outputs()[k];
+        const Value& v = graph_.value(id);
+        if (v.kind == Value::Kind::input) {
+            const auto at = std::find(graph_inputs.begin(), graph_inputs.end(), id);
+            results.push_back(inputs[static_cast<std::size_t>(at - graph_inputs.begin())]);
+            continue;
+        }
+        if (v.kind == Value::Kind::constant) {
+            results.push_back(graph_.constant_data(id));
+            continue;
+        }
+        std::vector<Tensor> parts;
+        for (auto& slots : device_slots) parts.push_back(slots[id]);
+        const Node& producer = graph_.nodes()[v.producer];
+        if (producer.op == "ttnn.from_device" && producer.kwargs.count("mesh_composer")) {
+            const auto dim = static_cast<int>(std::get<std::int64_t>(producer.kwargs.at("dim")));
+            const Tensor mesh_tensor = join_device_tensors(parts, target_.mesh, {Distribution::Kind::SHARD, dim});
+            results.push_back(concat_from_mesh(mesh_tensor, dim, parts.front().dtype()));
+        } else if (parts.front().device()) {
+            // A value left on the devices: the mesh tensor of the devices' (replicated) copies.
+            results.push_back(join_device_tensors(parts, target_.mesh, {Distribution::Kind::REPLICATE, 0}));
+        } else {
+            // A host result every device computed alike (inputs and weights replicated).
+            results.push_back(parts.front());
+        }
+    }
+    return results;
+}
+
 ProgramStats Program::stats() const {
     ProgramStats s;
-    s.steps = static_cast<int>(steps_.size());
+    s.steps = static_cast<int>(graph_.nodes().size());
     for (const Node& n : graph_.nodes()) {
         if (n.op == "ttnn.to_device") ++s.transfers_to_device;
         if (n.op == "ttnn.from_device") ++s.transfers_from_device;

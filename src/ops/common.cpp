@@ -1,6 +1,7 @@
 #include "ttnn/ops/common.hpp"
 
 #include <atomic>
+#include <cstring>
 #include <thread>
 
 #include "core/convert/convert.hpp"
@@ -58,6 +59,14 @@ WorkArray<T>::WorkArray(const Shape& shape) : shape_(shape) {
     T* p = static_cast<T*>(host_memory::allocate(bytes));
     memory_ = std::shared_ptr<T>(p, [bytes](T* q) { host_memory::release(q, bytes); });
 }
+template <class T>
+void WorkArray<T>::make_private() {
+    if (!alias_) return;
+    WorkArray copy(shape_);
+    std::memcpy(copy.data(), data(), size() * sizeof(T));
+    *this = std::move(copy);
+}
+
 template class WorkArray<float>;
 template class WorkArray<std::int64_t>;
 
@@ -65,6 +74,17 @@ F32Array read_f32(const Tensor& tensor, std::string_view op) {
     F32Array out(tensor.logical_shape());
     read_into(tensor, out.data(), codec::Format::F32, op);
     return out;
+}
+
+F32Array read_f32_shared(const Tensor& tensor, std::string_view op) {
+    const TensorSpec& spec = tensor.spec();
+    if (tensor.num_shards() == 1 && spec.dtype == DataType::FLOAT32 && spec.layout == Layout::ROW_MAJOR &&
+        tensor.shard(0)->size() == spec.logical_shape.volume() * sizeof(float)) {
+        tensor.check_usable(op);
+        auto* data = reinterpret_cast<float*>(tensor.shard_data(0, op));
+        return F32Array::alias(data, spec.logical_shape, tensor.shard(0));
+    }
+    return read_f32(tensor, op);
 }
 
 I64Array read_i64(const Tensor& tensor, std::string_view op) {

@@ -36,6 +36,13 @@ struct ExecTarget {
     // The numerics the program was compiled for (LowerOptions::faithful), applied to every op it
     // runs whatever the process-wide ttnn.set_numerics_mode says.
     bool faithful = true;
+    // Set when a Program runs a mesh program as one copy per device, each on its own thread (no
+    // barrier between ops): `device` is mesh device `mesh_index` of `mesh_size` and `mesh` is null.
+    // ttnn.to_device(mesh_mapper="shard") then sends only this device's slice, and
+    // ttnn.from_device(mesh_composer="concat") leaves this device's tensor for the Program to
+    // assemble.
+    int mesh_index = -1;
+    int mesh_size = 0;
 };
 
 class KernelContext {

@@ -63,9 +63,21 @@ private:
         std::vector<ValueId> release;     // values whose last use is this step
         int node = 0;
     };
+    // A mesh program runs as one copy of the graph per device, each copy on its own thread from
+    // its first op to its last: no barrier per op, no thread started per op.
+    struct DeviceCopy {
+        ExecTarget target;                // the device alone (mesh_index set)
+        std::vector<Step> steps;
+        std::vector<Tensor> constants;    // this device's shard of each graph constant
+    };
+    std::vector<Step> bind_steps(const ExecTarget& target) const;
+    void execute(const std::vector<Step>& steps, std::vector<Tensor>& slots) const;
+    std::vector<Tensor> run_on_mesh(const std::vector<Tensor>& inputs) const;
+
     Graph graph_;
     ExecTarget target_;
-    std::vector<Step> steps_;
+    std::vector<Step> steps_;             // single-device targets
+    std::vector<DeviceCopy> device_copies_;  // mesh targets
     MemoryPlan plan_;
     mutable std::atomic<std::uint64_t> runs_{0};
 };

@@ -52,6 +52,18 @@ class WorkArray {
 public:
     WorkArray() = default;
     explicit WorkArray(const Shape& shape);
+    // A read-only alias of memory kept alive by `owner` (see read_f32_shared): never write through
+    // it; make_private() first.
+    static WorkArray alias(T* data, const Shape& shape, std::shared_ptr<const void> owner) {
+        WorkArray a;
+        a.memory_ = std::shared_ptr<T>(std::move(owner), data);
+        a.shape_ = shape;
+        a.alias_ = true;
+        return a;
+    }
+    bool is_alias() const { return alias_; }
+    // Turns an alias into a private copy, so the caller may write into it.
+    void make_private();
     T* data() { return memory_.get(); }
     const T* data() const { return memory_.get(); }
     const Shape& shape() const { return shape_; }
@@ -62,12 +74,16 @@ public:
 private:
     std::shared_ptr<T> memory_;
     Shape shape_;
+    bool alias_ = false;
 };
 using F32Array = WorkArray<float>;
 using I64Array = WorkArray<std::int64_t>;
 
 // Decodes a single-device (or host) tensor. Integer dtypes read into F32 exactly up to 2^24.
 F32Array read_f32(const Tensor& tensor, std::string_view op);
+// The same values without a copy when the tensor already holds them as row-major float32 (a weight
+// of a compiled program, an activation between ops): an alias of its storage. Read-only.
+F32Array read_f32_shared(const Tensor& tensor, std::string_view op);
 I64Array read_i64(const Tensor& tensor, std::string_view op);
 
 // A device tensor of `values`, rounded into dtype and layout (bf16 round-to-nearest-even,

@@ -28,6 +28,11 @@ struct MatmulOptions {
     std::optional<ComputeKernelConfig> compute_kernel_config;
     bool program_config_given = false;
     bool core_grid_given = false;
+    // The dtype of the values an operand holds when it differs from its storage: compiled programs
+    // keep bfloat16 values in float32 buffers. The math-fidelity emulation follows it, as TT-NN's
+    // engine would for a bfloat16 operand (default: the tensor's dtype).
+    std::optional<DataType> input_a_values;
+    std::optional<DataType> input_b_values;
 };
 
 // torch.matmul semantics: batch dims broadcast, rank-1 operands promoted and their dim dropped.

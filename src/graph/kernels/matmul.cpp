@@ -24,6 +24,18 @@ ops::MatmulOptions matmul_options(const KernelContext& ctx) {
     o.transpose_a = ctx.get_bool("transpose_a", false);
     o.transpose_b = ctx.get_bool("transpose_b", false);
     o.dtype = ctx.output_dtype();
+    // bf16 values held as float32: the engine's fidelity applies as to bf16 operands (and a weight
+    // needs no masked copy per call).
+    const auto operands = ctx.node().operands();
+    auto values = [&](std::size_t i) -> std::optional<DataType> {
+        if (i >= operands.size()) return std::nullopt;
+        const ValueType& t = ctx.graph().type(operands[i]);
+        const auto stored = ctx.storage_dtype(t);
+        const auto held = to_ttnn_dtype(t.dtype);
+        return held && *held != stored ? held : std::nullopt;
+    };
+    o.input_a_values = values(0);
+    o.input_b_values = values(1);
     if (ctx.has("activation")) o.activation = ctx.get_string("activation");
     // Without attributes TT-NN's default configuration applies (it depends on the dtypes).
     if (ctx.has("math_fidelity") || ctx.has("fp32_dest_acc_en")) {

@@ -140,8 +140,6 @@ Prepared prepare_operands(F32Array& a, DataType a_dtype, F32Array& b, DataType b
     const FidelityMasks m = fidelity_masks(config, a_fp32, b_fp32);
     Prepared out;
     out.bf16_accumulate = !config.fp32_dest_acc_en;
-    float* ap = a.data();
-    float* bp = b.data();
     float* alp = nullptr;
     float* bhp = nullptr;
     if (m.two_terms) {
@@ -150,11 +148,18 @@ Prepared prepare_operands(F32Array& a, DataType a_dtype, F32Array& b, DataType b
         alp = out.scratch[0].data();
         bhp = out.scratch[1].data();
     }
-    // Passes that change nothing (e.g. bf16 operands at HiFi4) are skipped.
-    if (m.two_terms || !noop_on(m.a, a_fp32)) {
+    // Passes that change nothing (e.g. bf16 operands at HiFi4) are skipped; the others write into
+    // the operands, so an operand that aliases a tensor's storage is copied first.
+    const bool mask_a_pass = m.two_terms || !noop_on(m.a, a_fp32);
+    const bool mask_b_pass = m.two_terms || !noop_on(m.b, b_fp32);
+    if (mask_a_pass) a.make_private();
+    if (mask_b_pass) b.make_private();
+    float* ap = a.data();
+    float* bp = b.data();
+    if (mask_a_pass) {
         parallel(pool, a.size(), [&](std::size_t s, std::size_t e) { mask_a(ap + s, e - s, m, alp ? alp + s : nullptr); });
     }
-    if (m.two_terms || !noop_on(m.b, b_fp32)) {
+    if (mask_b_pass) {
         parallel(pool, b.size(), [&](std::size_t s, std::size_t e) { mask_b(bp + s, e - s, m, bhp ? bhp + s : nullptr); });
     }
     out.terms.push_back({ap, bp});

@@ -122,12 +122,12 @@ Geometry plan(const Shape& as, const Shape& bs, bool ta, bool tb, std::string_vi
 }
 
 
-// A 2-D bf16/fp32 TILE weight read where it lies (no decoded copy), by the direct kernel: for few
+// A 2-D bf16/fp32 weight (TILE or ROW_MAJOR) read where it lies (no decoded copy), by the direct kernel: for few
 // rows (bound by reading the weight) and for the bf16 destination register, whose per-tile rounding
 // it fuses (through BLAS that takes one call per K tile).
 bool use_direct(const Geometry& g, const Tensor& b, bool bf16_accumulate) {
     const bool eligible = use_avx2_kernels() && g.batch == 1 && g.shape.n > 1 && g.shape.k > 0 && !g.shape.trans_a &&
-                          !g.shape.trans_b && b.num_shards() == 1 && b.layout() == Layout::TILE &&
+                          !g.shape.trans_b && b.num_shards() == 1 &&
                           (b.dtype() == DataType::BFLOAT16 || b.dtype() == DataType::FLOAT32);
     return eligible && (g.shape.m <= gemm::kSmallM || bf16_accumulate);
 }
@@ -177,11 +177,13 @@ Tensor matmul_impl(const Tensor& a, const Tensor& b, const std::optional<Tensor>
         biasv = read_f32(*bias, op);
     }
     const bool faithful = numerics_mode() == NumericsMode::FAITHFUL;
+    const DataType a_values = o.input_a_values.value_or(a.dtype());
+    const DataType b_values = o.input_b_values.value_or(b.dtype());
     const ComputeKernelConfig config = o.compute_kernel_config.value_or(
-        gemm::default_matmul_config(a.dtype(), b.dtype(), out_dtype, o.program_config_given || o.core_grid_given));
+        gemm::default_matmul_config(a_values, b_values, out_dtype, o.program_config_given || o.core_grid_given));
     const gemm::Epilogue epilogue{bias ? biasv.data() : nullptr, act};
     F32Array out(g.out_shape);
-    F32Array av = read_f32(a, op);
+    F32Array av = read_f32_shared(a, op);  // made private before anything writes into it
 
     if (use_direct(g, b, faithful && !config.fp32_dest_acc_en)) {
         gemm::SmallM sm;
@@ -189,19 +191,20 @@ Tensor matmul_impl(const Tensor& a, const Tensor& b, const std::optional<Tensor>
         sm.w = b.shard_data(0, op);
         sm.w_bf16 = b.dtype() == DataType::BFLOAT16;
         sm.w_tile = b.layout() == Layout::TILE;
-        sm.x[0] = av.data();
         sm.y = out.data();
         F32Array a_lo;
         if (faithful) {
             const gemm::FidelityMasks m =
-                gemm::fidelity_masks(config, a.dtype() == DataType::FLOAT32, b.dtype() == DataType::FLOAT32);
+                gemm::fidelity_masks(config, a_values == DataType::FLOAT32, b_values == DataType::FLOAT32);
             if (m.two_terms) a_lo = F32Array(a.logical_shape());
+            av.make_private();
             gemm::mask_a(av.data(), av.size(), m, m.two_terms ? a_lo.data() : nullptr);
             sm.w_mask[0] = m.b;
             sm.w_mask[1] = m.b_hi;
             sm.x[1] = m.two_terms ? a_lo.data() : nullptr;
             sm.bf16_accumulate = !config.fp32_dest_acc_en;
         }
+        sm.x[0] = av.data();  // after make_private: the masked copy, not the caller's tensor
         gemm::small_m_avx2(sm, pool);
         if (epilogue.bias != nullptr || epilogue.activation != gemm::Activation::NONE) {
             gemm::apply_epilogue(out.data(), g.shape.m, g.shape.n, g.shape.n, epilogue);
@@ -209,7 +212,7 @@ Tensor matmul_impl(const Tensor& a, const Tensor& b, const std::optional<Tensor>
         return make_output(out, out_dtype, out_layout, memory_config, a.device(), op);
     }
 
-    F32Array bv = read_f32(b, op);
+    F32Array bv = read_f32_shared(b, op);
 
     gemm::Batched job;
     job.shape = g.shape;
@@ -220,7 +223,7 @@ Tensor matmul_impl(const Tensor& a, const Tensor& b, const std::optional<Tensor>
     job.epilogue = epilogue;
     gemm::Prepared prepared;
     if (faithful) {
-        prepared = gemm::prepare_operands(av, a.dtype(), bv, b.dtype(), config, pool);
+        prepared = gemm::prepare_operands(av, a_values, bv, b_values, config, pool);
         job.terms = prepared.terms;
         job.bf16_accumulate = prepared.bf16_accumulate;
     } else {

@@ -182,11 +182,13 @@ def test_linear_transpose_b_is_torch_weight(device, fast_mode):
 @pytest.mark.parametrize("fp32_dest_acc", [True, False])
 @pytest.mark.parametrize("in_dtype", [ttnn.float32, ttnn.bfloat16])
 @pytest.mark.parametrize("rows", [5, 40])  # the direct (few rows / bf16 destination) and BLAS paths
-def test_fidelity_matches_engine_model(device, fidelity, fp32_dest_acc, in_dtype, rows):
+@pytest.mark.parametrize("layout", [TILE, RM])  # the direct kernel reads either weight layout in place
+def test_fidelity_matches_engine_model(device, fidelity, fp32_dest_acc, in_dtype, rows, layout):
     rng = np.random.default_rng(3)
     a = rng.standard_normal((rows, 96)).astype(np.float32)
     b = rng.standard_normal((96, 48)).astype(np.float32)
-    ta, tb = to_dev(torch.from_numpy(a), device, in_dtype), to_dev(torch.from_numpy(b), device, in_dtype)
+    ta = to_dev(torch.from_numpy(a), device, in_dtype, layout)
+    tb = to_dev(torch.from_numpy(b), device, in_dtype, layout)
     # The engine sees what the tensors hold: bf16 tensors hold a rounded copy.
     a_in, b_in = back(ta).numpy(), back(tb).numpy()
     is_fp32 = in_dtype == ttnn.float32
@@ -204,6 +206,19 @@ def test_fidelity_matches_engine_model(device, fidelity, fp32_dest_acc, in_dtype
     if fidelity != ttnn.MathFidelity.HiFi4:
         other = engine_matmul(a_in, b_in, ttnn.MathFidelity.HiFi4, fp32_dest_acc, is_fp32, is_fp32)
         assert np.abs(out - other).max() > 1e-4
+
+
+@pytest.mark.parametrize("rows", [5, 40])
+@pytest.mark.parametrize("fidelity", [ttnn.MathFidelity.LoFi, ttnn.MathFidelity.HiFi3])
+def test_float32_row_major_operands_are_read_in_place_not_changed(device, rows, fidelity):
+    # fp32 ROW_MAJOR operands are read without a copy; the fidelity passes that truncate operand
+    # bits must work on a private copy, never on the caller's tensors.
+    torch.manual_seed(9)
+    a, b = torch.randn(rows, 64), torch.randn(64, 48)
+    ta, tb = to_dev(a, device, layout=RM), to_dev(b, device, layout=RM)
+    for _ in range(2):
+        ttnn.matmul(ta, tb, compute_kernel_config=config(fidelity, True))
+    assert torch.equal(back(ta), a) and torch.equal(back(tb), b)
 
 
 def test_hifi4_bf16_is_exact_products_fp32_sums(device):
