@@ -351,6 +351,7 @@ def measure(name: str, full: bool = False, out_path: str | None = None, metrics_
            "config": "full" if (full or not row.reduced) else "reduced", "reduced": row.reduced if not full else None,
            "notes": row.notes, "seed_status": row.seed_status, "torch": torch.__version__,
            "threads": torch.get_num_threads(), "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"), "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+           "load_avg_start": round(os.getloadavg()[0], 2),
            "status": "❌", "phase": "build"}
 
     def save():

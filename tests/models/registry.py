@@ -35,7 +35,7 @@ class Row:
     inputs: Callable[[int], Inputs] | None
     outputs: Callable[[Any], list] | None = None   # compared tensors; default: every tensor in out
     train: bool = False
-    loss: Callable[[Any], torch.Tensor] | None = None  # default: mean of the first output tensor
+    loss: Callable[[Any], torch.Tensor] | None = None  # default: a fixed random projection of the first output tensor
     grad_input: int | str = 0       # which input gets .requires_grad (arg index or kwarg name)
     reduced: str | None = None      # description of the default reduced config (full: --full)
     mode: str = "forward"           # forward | generate
@@ -126,8 +126,21 @@ def keys(*names):
     return pick
 
 
+def projected(t: torch.Tensor) -> torch.Tensor:
+    """<t, r> for a fixed random r of t's shape (seeded by the shape, the same in every run).
+
+    A plain mean is a poor training loss to compare gradients with: its gradient through a
+    batch-norm in training mode (or a softmax) cancels almost exactly, so what is left is rounding
+    noise and any two correct implementations disagree. A random projection keeps every output
+    element's gradient alive."""
+    t = t.float()
+    g = torch.Generator().manual_seed(1234 + t.numel())
+    r = torch.randn(t.shape, generator=g, dtype=torch.float32)
+    return (t * r).sum() / max(t.numel(), 1) ** 0.5
+
+
 def default_loss(out):
-    return _tensors(out)[0].float().mean()
+    return projected(_tensors(out)[0])
 
 
 def _need(pkg):
@@ -400,7 +413,7 @@ _add(Row("CLIP", 1, "transformers", "CLIPModel (clip-vit-base-patch32)", _hf("CL
          _clip_inputs, keys("logits_per_image", "logits_per_text", "text_embeds", "image_embeds"),
          seed_status="🚧", requires=_HF))
 _train_variant(ROWS["CLIP"], grad_input="pixel_values", seed_status="🚧",
-               loss=lambda o: o.logits_per_image.mean() + o.logits_per_text.mean() + 2 * o.text_embeds[0].mean())
+               loss=lambda o: projected(o.logits_per_image) + projected(o.logits_per_text) + projected(o.text_embeds))
 
 
 def _pix(size):
