@@ -97,9 +97,14 @@ def _trace_inference(gm, example_inputs, option):
         # A symbolic batch size arrives as a Python int (see _PerShape): the trace sees the device's.
         fixed = [split.per_device_batch if type(x) is int and x == split.batch else x for x in fixed]
 
-    def with_params(*user):
+    # Frozen tensors are traced as inputs too, and only then turned into constants: functionalize
+    # sees through in-place ops on them or on their clones (swin's `bias.clone()[a:b].zero_()`),
+    # which a closed-over tensor would leave in the graph as mutations.
+    frozen_tensors = [i for i in sorted(frozen) if isinstance(example_inputs[i], torch.Tensor)]
+
+    def with_params(*traced):
         full = list(fixed)
-        for pos, t in zip(user_positions, user):
+        for pos, t in zip(user_positions + frozen_tensors, traced):
             full[pos] = t
         return gm(*full)
 
@@ -107,11 +112,31 @@ def _trace_inference(gm, example_inputs, option):
         aten_gm = make_fx(
             torch.func.functionalize(with_params, remove="mutations"),
             decomposition_table=decomposition_table(), tracing_mode="real",
-        )(*user_inputs)
+        )(*user_inputs, *[example_inputs[i] for i in frozen_tensors])
+    _placeholders_to_constants(aten_gm, len(user_inputs), [example_inputs[i] for i in frozen_tensors])
     if split is not None:
         split.check_traced(aten_gm, option)
         aten_gm.meta[_BatchSplit.META] = split
     return aten_gm, user_positions
+
+
+def _placeholders_to_constants(aten_gm: torch.fx.GraphModule, keep: int, values) -> None:
+    """The placeholders after the first `keep` become get_attr constants holding `values`."""
+    placeholders = [n for n in aten_gm.graph.nodes if n.op == "placeholder"][keep:]
+    assert len(placeholders) == len(values), (len(placeholders), len(values))
+    first = next(n for n in aten_gm.graph.nodes if n.op != "placeholder")
+    for k, (node, value) in enumerate(zip(placeholders, values)):
+        name = f"_frozen_input_{k}"
+        if isinstance(value, torch.nn.Parameter):
+            aten_gm.register_parameter(name, value)
+        else:
+            aten_gm.register_buffer(name, value, persistent=False)
+        with aten_gm.graph.inserting_before(first):
+            const = aten_gm.graph.get_attr(name)
+        const.meta.update(node.meta)
+        node.replace_all_uses_with(const)
+        aten_gm.graph.erase_node(node)
+    aten_gm.recompile()
 
 
 class _BatchSplit:

@@ -101,7 +101,8 @@ void register_creation_rules(RuleTable& table) {
     }
     // empty: contents unspecified; ttnn.empty gives zeros here.
     for (const char* aten : {"aten::empty.memory_format", "aten::empty_like.default", "aten::new_empty.default",
-                             "aten::empty_permuted.default", "aten::empty_strided.default"})
+                             "aten::empty_permuted.default", "aten::empty_strided.default",
+                             "aten::new_empty_strided.default"})
         add_maker(table, aten, "ttnn.empty");
 
     // arange.default(end), arange.start(start, end), arange.start_step(start, end, step).

@@ -356,26 +356,93 @@ void emit_gather(Emitter& e) {
     e.emit_output("ttnn.gather", {ValueRef{e.input(0)}}, {{"dim", dim}, {"index", ValueRef{e.input(2)}}});
 }
 
-// constant_pad_nd(self, pad, value): pad pairs run from the last dim backwards.
+// constant_pad_nd(self, pad, value): pad pairs run from the last dim backwards; a negative
+// entry crops that side (one ttnn.slice), the positive ones pad (one ttnn.pad). Cropping a dim to
+// nothing leaves an empty output, which nonempty() rejects.
 std::string pad_supports(const NodeView& n) {
     const IntList pad = n.int_list_arg(1);
     if (pad.size() % 2 != 0 || pad.size() / 2 > n.tensor_type(0).shape.size())
         return n.node().op + ": pad must hold (front, back) pairs for at most every dim";
-    for (auto p : pad)
-        if (p < 0) return n.node().op + ": negative padding (cropping) is not supported";
     return {};
 }
 
 void emit_pad(Emitter& e) {
-    const IntList& in = e.tensor_type(0).shape;
+    const IntList in = e.tensor_type(0).shape;
     const IntList pad = e.int_list_arg(1);
-    IntList start(in.size(), 0);
-    for (std::size_t i = 0; i < pad.size() / 2; ++i) start[in.size() - 1 - i] = pad[2 * i];
     const IntList& out = e.output_type().shape;
-    if (out == in) return emit_alias(e);
+    if (out == in && std::all_of(pad.begin(), pad.end(), [](auto p) { return p == 0; })) return emit_alias(e);
+    ValueId x = e.input(0);
+    IntList cropped = in, starts(in.size(), 0), ends = in, front(in.size(), 0);
+    bool crops = false;
+    for (std::size_t i = 0; i < pad.size() / 2; ++i) {
+        const std::size_t d = in.size() - 1 - i;
+        const std::int64_t lo = pad[2 * i], hi = pad[2 * i + 1];
+        if (lo < 0) starts[d] = -lo;
+        if (hi < 0) ends[d] = in[d] + hi;
+        front[d] = std::max<std::int64_t>(lo, 0);
+        cropped[d] = ends[d] - starts[d];
+        crops |= lo < 0 || hi < 0;
+    }
+    if (crops)
+        x = e.emit("ttnn.slice", {ValueRef{x}},
+                   {{"slice_start", starts}, {"slice_end", ends}, {"slice_step", IntList(in.size(), 1)}},
+                   typed(e.out().type(x), cropped));
+    if (cropped == out) return e.bind_output(0, x);
     const double value = e.is_none(2) ? 0.0 : e.scalar_arg(2);
-    e.emit_output("ttnn.pad", {ValueRef{e.input(0)}},
-                  {{"output_padded_shape", out}, {"input_tensor_start", start}, {"value", value}});
+    e.emit_output("ttnn.pad", {ValueRef{x}}, {{"output_padded_shape", out}, {"input_tensor_start", front}, {"value", value}});
+}
+
+// slice_scatter(self, src, dim, start, end, step): self with self[start:end:step] along dim replaced
+// by src. Step 1 is a concatenation of the kept head, src and the kept tail.
+std::string slice_scatter_supports(const NodeView& n) {
+    if (n.int_arg(5) != 1) return n.node().op + ": only step 1 is supported, not " + std::to_string(n.int_arg(5));
+    return {};
+}
+
+// self with [start, end) of dim replaced by src (src's extent along dim is end - start).
+void emit_replace_range(Emitter& e, ValueId self, ValueId src, std::int64_t dim, std::int64_t start, std::int64_t end) {
+    const ValueType out = e.ttnn_type(0);
+    const auto d = static_cast<std::size_t>(dim);
+    const std::int64_t size = out.shape[d];
+    if (e.out().type(src).dtype != out.dtype)
+        src = e.emit("ttnn.typecast", {ValueRef{src}}, {}, typed(out, e.out().type(src).shape));
+    if (start == 0 && end == size) return e.bind_output(0, reshape(e, src, out.shape));
+    ValueList pieces;
+    auto piece = [&](std::int64_t a, std::int64_t b) {
+        IntList s = out.shape;
+        s[d] = b - a;
+        pieces.ids.push_back(emit_slice_dim(e, self, dim, a, b, 1, s));
+    };
+    if (start > 0) piece(0, start);
+    pieces.ids.push_back(src);
+    if (end < size) piece(end, size);
+    e.emit_output("ttnn.concat", {pieces}, {{"dim", dim}});
+}
+
+void emit_slice_scatter(Emitter& e) {
+    const IntList& in = e.tensor_type(0).shape;
+    const std::int64_t dim = norm_dim(e.int_arg(2), in.size());
+    const auto [start, end] = bounds(e, 3, 4, in[static_cast<std::size_t>(dim)]);
+    emit_replace_range(e, e.input(0), e.input(1), dim, start, end);
+}
+
+// select_scatter(self, src, dim, index): src (self's shape without dim) at self[..., index, ...].
+void emit_select_scatter(Emitter& e) {
+    const IntList& in = e.tensor_type(0).shape;
+    const std::int64_t dim = norm_dim(e.int_arg(2), in.size());
+    std::int64_t index = e.int_arg(3);
+    if (index < 0) index += in[static_cast<std::size_t>(dim)];
+    IntList kept = in;
+    kept[static_cast<std::size_t>(dim)] = 1;
+    emit_replace_range(e, e.input(0), reshape(e, e.input(1), kept), dim, index, index + 1);
+}
+
+std::string select_scatter_supports(const NodeView& n) {
+    const std::int64_t size = n.tensor_type(0).shape[static_cast<std::size_t>(norm_dim(n.int_arg(2), n.tensor_type(0).shape.size()))];
+    const std::int64_t index = n.int_arg(3);
+    if (index < -size || index >= size)
+        return n.node().op + ": index " + std::to_string(index) + " is out of range for size " + std::to_string(size);
+    return {};
 }
 
 void emit_repeat(Emitter& e) {
@@ -452,6 +519,8 @@ void register_movement_rules(RuleTable& table) {
     table.add({"aten::embedding.default", nonempty(embedding_supports), emit_embedding});
     table.add({"aten::gather.default", nonempty(gather_supports), emit_gather});
     table.add({"aten::constant_pad_nd.default", nonempty(pad_supports), emit_pad});
+    table.add({"aten::slice_scatter.default", nonempty(slice_scatter_supports), emit_slice_scatter});
+    table.add({"aten::select_scatter.default", nonempty(select_scatter_supports), emit_select_scatter});
     table.add({"aten::repeat.default", nonempty(), emit_repeat});
     table.add({"aten::flip.default", nonempty(), emit_flip});
     for (const char* op : {"aten::as_strided.default", "aten::as_strided_copy.default"})

@@ -30,6 +30,21 @@ void emit_convert(Emitter& e, std::size_t input) {
     e.emit_output("ttnn.typecast", {ValueRef{x}});
 }
 
+// copy(self, src): src converted at its own shape (the cheaper side), then broadcast by ttnn.expand.
+void emit_copy(Emitter& e) {
+    const ValueType& out = e.output_type();
+    const graph::IntList src_shape = e.tensor_type(1).shape;
+    if (src_shape == out.shape) return emit_convert(e, 1);
+    ValueType converted = e.ttnn_type(0);
+    converted.shape = src_shape;
+    ValueId x = e.input(1);
+    if (out.dtype == ElemType::b8 && e.tensor_type(1).dtype != ElemType::b8)
+        x = e.emit("ttnn.ne", {ValueRef{x}, std::int64_t{0}}, {}, converted);
+    else if (e.out().type(x).dtype != converted.dtype)
+        x = e.emit("ttnn.typecast", {ValueRef{x}}, {}, converted);
+    e.emit_output("ttnn.expand", {ValueRef{x}}, {{"shape", out.shape}});
+}
+
 void identity(Emitter& e) { e.bind_output(0, e.input(0)); }
 
 }  // namespace
@@ -43,16 +58,8 @@ void register_tensor_rules(RuleTable& table) {
                            "aten::detach_copy.default", "aten::alias_copy.default", "aten::lift_fresh_copy.default",
                            "aten::lift_fresh.default"})
         table.add({op, nullptr, identity});
-    // copy(self, src): src's values in self's dtype and shape. Broadcasting src is movement's
-    // business (expand), so only same-shape copies lower.
-    table.add({"aten::copy.default",
-               [](const NodeView& v) {
-                   if (v.tensor_type(1).shape != v.output_type().shape)
-                       return v.node().op + ": src shape " + v.tensor_type(1).to_string() +
-                              " broadcast to " + v.output_type().to_string() + " is not supported";
-                   return std::string();
-               },
-               [](Emitter& e) { emit_convert(e, 1); }});
+    // copy(self, src): src's values in self's dtype, broadcast to self's shape.
+    table.add({"aten::copy.default", nullptr, emit_copy});
     // Runtime checks of metadata that is static here: nothing to run.
     for (const char* op : {"aten::_assert_tensor_metadata.default", "aten::_assert_scalar.default"})
         table.add({op, nullptr, [](Emitter&) {}});

@@ -119,7 +119,8 @@ def test_empty(device, numerics):
     x = torch.randn(3, 37)
     for fn, overload in [(lambda t: torch.empty(2, 7), "aten.empty.memory_format"),
                          (lambda t: torch.empty_like(t), "aten.empty_permuted.default"),
-                         (lambda t: t.new_empty(4, dtype=torch.int32), "aten.empty.memory_format")]:
+                         (lambda t: t.new_empty(4, dtype=torch.int32), "aten.empty.memory_format"),
+                         (lambda t: t.new_empty_strided((2, 5), (5, 1)), "aten.new_empty_strided.default")]:
         torch._dynamo.reset()
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "metrics.json")

@@ -1,6 +1,7 @@
 """Lowering of data movement: views (view/reshape/squeeze/unsqueeze, and their functionalized
 _copy twins), permute/transpose/t, expand, cat, split/split_with_sizes/unbind, slice, select,
-index_select, index.Tensor, embedding, gather, constant_pad_nd, repeat, flip, clone, as_strided.
+index_select, index.Tensor, embedding, gather, constant_pad_nd (padding and cropping), slice_scatter,
+select_scatter, repeat, flip, clone, as_strided.
 
 Data movement is exact: fast mode compares exactly, faithful mode compares exactly against eager
 on the bf16-rounded inputs."""
@@ -227,11 +228,57 @@ def test_constant_pad_nd(device, pad, value):
     check_exact(lambda x: F.pad(x, pad, value=value), [torch.randn(2, 3, 5)], device)
 
 
-def test_negative_pad_stays_in_torch(device):
-    _, metrics = compile_and_check(lambda x: F.pad(x, (-1, 1)), [torch.randn(3, 5)], device,
+@pytest.mark.parametrize("pad", [(-1, 1), (-1, -2), (2, -1, -1, 0), (0, 0, 0, 0, -1, 1)],
+                         ids=["crop_front", "crop_both", "mixed_two_dims", "crop_lead"])
+def test_constant_pad_nd_negative(device, pad):
+    """A negative pad crops that side (torch's constant_pad_nd)."""
+    check_exact(lambda x: F.pad(x, pad, value=0.5), [torch.randn(2, 3, 5)], device)
+
+
+def test_pad_cropping_to_nothing_stays_in_torch(device):
+    _, metrics = compile_and_check(lambda x: F.pad(x, (-3, -3)) + 1, [torch.randn(3, 6)], device,
                                    expect_lowered=False, exact=True)
     entry = metrics["aten_ops"]["aten.constant_pad_nd.default"]
-    assert not entry["lowered"] and "negative" in entry["reason"]
+    assert not entry["lowered"] and "empty" in entry["reason"], entry
+
+
+@pytest.mark.parametrize("dim,start,end", [(0, 1, 3), (1, 0, 2), (-1, 3, 5), (1, 0, 4), (2, -2, None), (0, 0, 4)],
+                         ids=["middle", "head", "tail", "whole_dim1", "negative_start", "whole"])
+def test_slice_scatter(device, dim, start, end):
+    x = torch.randn(4, 4, 5)
+    view = x.narrow(dim, 0, 1).shape
+    n = len(range(*slice(start, end).indices(x.shape[dim])))
+    src = torch.randn(*[n if i == dim % 3 else s for i, s in enumerate(view)])
+    check_exact(lambda a, b: torch.slice_scatter(a, b, dim, start, end), [x, src], device)
+
+
+def test_slice_assignment(device):
+    """Writing into a slice of a fresh tensor (swin's attention-mask pattern) functionalizes to
+    slice_scatter."""
+    def fn(x):
+        mask = torch.zeros(1, 6, 6, 1)
+        count = 0
+        for h in (slice(0, -3), slice(-3, -1), slice(-1, None)):
+            for w in (slice(0, -3), slice(-3, -1), slice(-1, None)):
+                mask[:, h, w, :] = count
+                count += 1
+        return x + mask
+    compile_and_check(fn, [torch.randn(2, 6, 6, 1)], device, exact=True, numerics="fast")
+
+
+def test_slice_scatter_step_stays_in_torch(device):
+    x, src = torch.randn(6, 3), torch.randn(3, 3)
+    _, metrics = compile_and_check(lambda a, b: torch.slice_scatter(a, b, 0, 0, 6, 2), [x, src], device,
+                                   expect_lowered=False, exact=True)
+    entry = metrics["aten_ops"]["aten.slice_scatter.default"]
+    assert not entry["lowered"] and "step" in entry["reason"], entry
+
+
+@pytest.mark.parametrize("dim,index", [(0, 0), (1, -1), (2, 2)], ids=["first", "last_neg", "middle"])
+def test_select_scatter(device, dim, index):
+    x = torch.randn(3, 4, 5)
+    src = torch.randn(*[s for i, s in enumerate(x.shape) if i != dim])
+    check_exact(lambda a, b: torch.select_scatter(a, b, dim, index), [x, src], device)
 
 
 @pytest.mark.parametrize("reps", [(2, 1), (1, 3), (2, 2, 1)], ids=["r21", "r13", "lead"])

@@ -97,12 +97,18 @@ def test_copy(device, numerics):
     check(lambda t: torch.zeros(4, 37).copy_(t), [xi], device, "aten.copy.default", exact=True, numerics=numerics)
 
 
-def test_copy_broadcast_stays_in_torch(device):
-    x = torch.randn(37)
-    _, metrics = compile_and_check(lambda t: torch.zeros(4, 37).copy_(t), [x], device, expect_lowered=False,
-                                   exact=True)
-    entry = metrics["aten_ops"]["aten.copy.default"]
-    assert not entry["lowered"] and "broadcast" in entry["reason"], entry
+@pytest.mark.parametrize("src_shape,src_dtype", [
+    ((37,), torch.float32), ((4, 1), torch.float32), ((), torch.float32), ((1, 37), torch.int32), ((37,), torch.bool),
+], ids=["row", "column", "scalar", "int_row", "bool_row"])
+def test_copy_broadcast(device, src_shape, src_dtype):
+    """copy_ broadcasts src to self's shape (and converts it to self's dtype)."""
+    x = (torch.randn(src_shape) * 5).to(src_dtype)
+    check(lambda t: torch.zeros(4, 37).copy_(t), [x], device, "aten.copy.default", exact=True, numerics="fast")
+
+
+def test_copy_broadcast_into_bool(device):
+    x = torch.tensor([0.0, 0.5, -2.0, 0.0, 3.0])
+    check(lambda t: torch.zeros(3, 5, dtype=torch.bool).copy_(t), [x], device, "aten.copy.default", exact=True)
 
 
 def test_asserts_are_no_ops(device):
