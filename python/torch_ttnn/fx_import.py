@@ -66,6 +66,12 @@ def _type_of(t):
     return shape, ELEM[t.dtype]
 
 
+# A None among a node's outputs (convolution_backward's gradients that output_mask turns off) is
+# imported as an unread empty value, so output positions keep their meaning; the rule knows from
+# its arguments which outputs are None and leaves them unbound.
+_NONE_OUTPUT = ([0], "f32")
+
+
 def host_tensor(t: torch.Tensor):
     """A ttnn host tensor of a torch tensor, in the storable dtype (borrowed when already so)."""
     t = t.detach()
@@ -90,6 +96,7 @@ class Importer:
         self.node_of_index = []   # IR node index -> FX node
         self.errors = {}          # FX node -> why it could not be imported
         self._late_inputs = []    # (node, tensor): inputs that follow the placeholders
+        self.none_outputs = []    # positions of the graph's outputs that are None
 
     def _arg(self, a):
         if isinstance(a, torch.fx.Node):
@@ -162,7 +169,7 @@ class Importer:
         if vals is None:
             raise UnsupportedNode(f"{node.name} has no shape metadata")
         args = self._normalized_args(node)
-        outputs = [_type_of(v) for v in vals]
+        outputs = [_NONE_OUTPUT if v is None else _type_of(v) for v in vals]
         ids = self.graph.add_node(overload_name(node.target), args, {}, outputs, node.name)
         self.node_of_index.append(node)
         returns = node.target._schema.returns
@@ -199,7 +206,12 @@ class Importer:
                     outs = node.args[0]
                     outs = outs if isinstance(outs, (list, tuple)) else [outs]
                     ids = []
+                    # None outputs (the gradient of an input that needs none) are no program
+                    # outputs; the caller puts them back (CompiledIsland).
+                    self.none_outputs = [k for k, o in enumerate(outs) if o is None]
                     for o in outs:
+                        if o is None:
+                            continue
                         if not isinstance(o, torch.fx.Node) or not isinstance(self.values.get(o), int):
                             raise UnsupportedNode(f"graph output {o!r} is not a single tensor")
                         ids.append(self.values[o])

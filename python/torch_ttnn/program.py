@@ -45,6 +45,7 @@ class CompiledIsland:
         self.aten = importer.run(strict=True)
         self.input_nodes = [n for n in gm.graph.nodes if n.op == "placeholder" and n.name not in sources]
         self.output_dtypes = _output_dtypes(gm)
+        self.none_outputs = importer.none_outputs
         device = option.resolved_device()
         self.program, self.trace = _G.compile(
             self.aten, option.lower_options(), device, data_parallel=option.data_parallel,
@@ -61,6 +62,8 @@ class CompiledIsland:
             if r.dtype != dtype:
                 r = r.to(dtype)
             results.append(r)
+        for k in self.none_outputs:
+            results.insert(k, None)
         return results
 
     @property
@@ -73,6 +76,6 @@ def _output_dtypes(gm):
     out = next(n for n in gm.graph.nodes if n.op == "output")
     outs = out.args[0]
     outs = outs if isinstance(outs, (list, tuple)) else [outs]
-    return [node_values(o)[0].dtype for o in outs]
+    return [node_values(o)[0].dtype for o in outs if o is not None]
 
 

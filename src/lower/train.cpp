@@ -1,0 +1,293 @@
+// Lowering rules of the training family: the ATen ops that aot_autograd's forward and backward
+// graphs add to a CNN (convolution_backward, training-mode batch norm, the pools' backward).
+//
+// Each gradient is composed from forward TT-NN ops where an exact composition exists:
+//   convolution_backward  grad_input  = ttnn.conv_transpose2d(grad_output, weight)
+//                         grad_weight = ttnn.conv2d correlating input with grad_output (input
+//                                       channels as the batch, the batch as channels, stride and
+//                                       dilation swapped), cropped to the kernel
+//                         grad_bias   = ttnn.sum of grad_output over N, H, W
+//   batch norm (train)    ttnn.mean / var / rsqrt / eltwise; running stats updated functionally
+// Outputs a node does not produce (convolution_backward's output_mask) stay unbound.
+#include <string>
+
+#include "ttnn/lower/rule_table.hpp"
+
+namespace ttnn::lower {
+
+using graph::Arg;
+using graph::IntList;
+using graph::ValueId;
+using graph::ValueRef;
+using graph::ValueType;
+
+// The channels-last helpers shared with the convolutions (defined in conv.cpp).
+namespace channels_last {
+ValueType retyped(const ValueType& like, IntList shape);
+ValueId to_flat(Emitter& e, ValueId x);
+ValueId from_flat(Emitter& e, ValueId y, const IntList& aten_out);
+}  // namespace channels_last
+
+namespace {
+
+using Kwargs = std::map<std::string, Arg>;
+using channels_last::retyped;
+
+std::string op_of(const NodeView& n) { return n.node().op + ": "; }
+
+std::string floating(const NodeView& n, std::initializer_list<std::size_t> args) {
+    for (std::size_t i : args)
+        if (n.is_tensor(i) && !graph::is_floating(n.tensor_type(i).dtype))
+            return op_of(n) + "argument " + std::to_string(i) + " is " +
+                   std::string(graph::to_string(n.tensor_type(i).dtype)) + "; only floating-point tensors are supported";
+    return {};
+}
+
+std::string nonempty(const NodeView& n, std::initializer_list<std::size_t> args) {
+    for (std::size_t i : args)
+        if (n.is_tensor(i) && n.tensor_type(i).numel() == 0)
+            return op_of(n) + "argument " + std::to_string(i) + " " + n.tensor_type(i).to_string() +
+                   " is empty; empty tensors are not supported";
+    return {};
+}
+
+ValueId reshape(Emitter& e, ValueId x, const IntList& shape) {
+    if (e.out().type(x).shape == shape) return x;
+    return e.emit("ttnn.reshape", {ValueRef{x}}, {{"shape", shape}}, retyped(e.out().type(x), shape));
+}
+
+ValueId permute(Emitter& e, ValueId x, const IntList& dims) {
+    const ValueType t = e.out().type(x);
+    IntList shape;
+    for (auto d : dims) shape.push_back(t.shape[static_cast<std::size_t>(d)]);
+    return e.emit("ttnn.permute", {ValueRef{x}}, {{"dims", dims}}, retyped(t, shape));
+}
+
+// An int or 1/2-element list argument as (h, w).
+IntList pair_of(const NodeView& n, std::size_t i) {
+    IntList v = n.int_list_arg(i);
+    if (v.size() == 1) v.push_back(v[0]);
+    return v;
+}
+
+void add_numerics(const Emitter& e, Kwargs& kw) {
+    kw["math_fidelity"] = std::string(to_string(e.options().math_fidelity));
+    kw["fp32_dest_acc_en"] = e.options().fp32_dest_acc_en;
+}
+
+// ---- convolution_backward ----
+
+// convolution_backward(grad_output, input, weight, bias_sizes, stride, padding, dilation, transposed,
+//                      output_padding, groups, output_mask) -> (grad_input?, grad_weight?, grad_bias?)
+enum ConvBwArg : std::size_t {
+    kGradOut,
+    kInput,
+    kWeight,
+    kBiasSizes,
+    kStride,
+    kPadding,
+    kDilation,
+    kTransposed,
+    kOutputPadding,
+    kGroups,
+    kMask
+};
+
+bool mask_bit(const NodeView& n, std::size_t i) { return n.int_list_arg(kMask).at(i) != 0; }
+
+std::string conv_backward_supports(const NodeView& n) {
+    if (auto r = floating(n, {kGradOut, kInput, kWeight}); !r.empty()) return r;
+    if (auto r = nonempty(n, {kGradOut, kInput, kWeight}); !r.empty()) return r;
+    const std::size_t rank = n.tensor_type(kInput).shape.size();
+    if (rank != 4)
+        return op_of(n) + "input of rank " + std::to_string(rank) +
+               " is not supported (2-D convolution [N, C, H, W] only)";
+    if (n.tensor_type(kWeight).shape.size() != 4 || n.tensor_type(kGradOut).shape.size() != 4)
+        return op_of(n) + "weight and grad_output must be rank 4";
+    if (n.bool_arg(kTransposed)) return op_of(n) + "transposed=True is not supported (non-transposed convolution only)";
+    for (std::size_t a : {kStride, kPadding, kDilation}) {
+        const IntList v = n.int_list_arg(a);
+        if (v.size() != 1 && v.size() != 2)
+            return op_of(n) + "argument " + std::to_string(a) + "=" + graph::to_string(n.arg(a)) + " is not 2-D";
+        for (auto i : v)
+            if (i < (a == kPadding ? 0 : 1))
+                return op_of(n) + "argument " + std::to_string(a) + "=" + graph::to_string(n.arg(a)) + " is out of range";
+    }
+    const IntList mask = n.int_list_arg(kMask);
+    if (mask.size() != 3) return op_of(n) + "output_mask=" + graph::to_string(n.arg(kMask)) + " must hold 3 bools";
+    const std::int64_t groups = n.int_arg(kGroups);
+    const IntList& x = n.tensor_type(kInput).shape;
+    const IntList& w = n.tensor_type(kWeight).shape;
+    if (groups <= 0 || x[1] % groups != 0 || w[0] % groups != 0 || w[1] * groups != x[1])
+        return op_of(n) + "groups=" + std::to_string(groups) + " does not fit input " + n.tensor_type(kInput).to_string() +
+               " and weight " + n.tensor_type(kWeight).to_string();
+    return {};
+}
+
+// grad_input: the transposed convolution of grad_output with the same weight ([Cout, Cin/g, kh,
+// kw] is conv_transpose2d's [in, out/groups, kh, kw]). output_padding restores the rows and
+// columns a strided forward dropped, so the result has the input's exact size.
+ValueId conv_grad_input(Emitter& e) {
+    const IntList& x = e.tensor_type(kInput).shape;
+    const IntList& w = e.tensor_type(kWeight).shape;
+    const IntList& go = e.tensor_type(kGradOut).shape;
+    const IntList s = pair_of(e, kStride), p = pair_of(e, kPadding), d = pair_of(e, kDilation);
+    IntList output_padding(2);
+    for (std::size_t i = 0; i < 2; ++i)
+        output_padding[i] = x[2 + i] - ((go[2 + i] - 1) * s[i] - 2 * p[i] + d[i] * (w[2 + i] - 1) + 1);
+    Kwargs kw{{"in_channels", go[1]},
+              {"out_channels", x[1]},
+              {"batch_size", x[0]},
+              {"groups", e.int_arg(kGroups)},
+              {"input_height", go[2]},
+              {"input_width", go[3]},
+              {"kernel_size", IntList{w[2], w[3]}},
+              {"stride", s},
+              {"padding", p},
+              {"dilation", d},
+              {"output_padding", output_padding}};
+    add_numerics(e, kw);
+    const ValueId flat = channels_last::to_flat(e, e.input(kGradOut));
+    const ValueId y = e.emit("ttnn.conv_transpose2d", {ValueRef{flat}, ValueRef{e.input(kWeight)}}, std::move(kw),
+                             retyped(e.ttnn_type(0), {1, 1, x[0] * x[2] * x[3], x[1]}));
+    return channels_last::from_flat(e, y, x);
+}
+
+// grad_weight[co, ci, i, j] = sum over n, oh, ow of grad_output[n, co, oh, ow] *
+// input[n, g*cig + ci, oh*s - p + i*d, ow*s - p + j*d]: a convolution whose batch is the input's
+// channels within a group (cig), whose channels are (group, n) and whose [Cout, N, Ho, Wo] kernel is
+// grad_output transposed; stride d, dilation s. Its spatial output can exceed the kernel by the
+// rows the forward's stride dropped, so it is cropped.
+ValueId conv_grad_weight(Emitter& e) {
+    const IntList& x = e.tensor_type(kInput).shape;
+    const IntList& w = e.tensor_type(kWeight).shape;
+    const IntList& go = e.tensor_type(kGradOut).shape;
+    const std::int64_t g = e.int_arg(kGroups), n = x[0], cig = x[1] / g, cout = go[1];
+    const IntList s = pair_of(e, kStride), p = pair_of(e, kPadding), d = pair_of(e, kDilation);
+    IntList k(2);
+    for (std::size_t i = 0; i < 2; ++i) k[i] = (x[2 + i] + 2 * p[i] - s[i] * (go[2 + i] - 1) - 1) / d[i] + 1;
+
+    // input [N, g*cig, H, W] -> [cig, H, W, g, N] -> flat channels-last [1, 1, cig*H*W, g*N].
+    ValueId xi = reshape(e, e.input(kInput), {n, g, cig, x[2], x[3]});
+    xi = permute(e, xi, {2, 3, 4, 1, 0});
+    xi = reshape(e, xi, {1, 1, cig * x[2] * x[3], g * n});
+    // grad_output [N, Cout, Ho, Wo] -> [Cout, N, Ho, Wo]: Cout is already ordered (group, cog).
+    const ValueId kernel = permute(e, e.input(kGradOut), {1, 0, 2, 3});
+    Kwargs kw{{"in_channels", g * n},
+              {"out_channels", cout},
+              {"batch_size", cig},
+              {"groups", g},
+              {"input_height", x[2]},
+              {"input_width", x[3]},
+              {"kernel_size", IntList{go[2], go[3]}},
+              {"stride", d},
+              {"padding", p},
+              {"dilation", s}};
+    add_numerics(e, kw);
+    const ValueType out_t = e.ttnn_type(1);
+    ValueId y = e.emit("ttnn.conv2d", {ValueRef{xi}, ValueRef{kernel}}, std::move(kw),
+                       retyped(out_t, {1, 1, cig * k[0] * k[1], cout}));
+    y = reshape(e, y, {cig, k[0], k[1], cout});
+    if (k[0] != w[2] || k[1] != w[3]) {
+        y = e.emit("ttnn.slice", {ValueRef{y}},
+                   {{"slice_start", IntList{0, 0, 0, 0}},
+                    {"slice_end", IntList{cig, w[2], w[3], cout}},
+                    {"slice_step", IntList{1, 1, 1, 1}}},
+                   retyped(out_t, {cig, w[2], w[3], cout}));
+    }
+    return permute(e, y, {3, 0, 1, 2});
+}
+
+void emit_conv_backward(Emitter& e) {
+    if (mask_bit(e, 0)) e.bind_output(0, conv_grad_input(e));
+    if (mask_bit(e, 1)) e.bind_output(1, conv_grad_weight(e));
+    if (mask_bit(e, 2))
+        e.bind_output(2, e.emit("ttnn.sum", {ValueRef{e.input(kGradOut)}},
+                                {{"dim", IntList{0, 2, 3}}, {"keepdim", false}}, e.ttnn_type(2)));
+}
+
+// ---- training-mode batch norm ----
+
+// _native_batch_norm_legit_functional(input, weight, bias, running_mean, running_var, training,
+//     momentum, eps) -> (out, save_mean, save_rstd, running_mean_out, running_var_out)
+// _native_batch_norm_legit.no_stats(input, weight, bias, training, momentum, eps)
+//     -> (out, save_mean, save_rstd)
+// Statistics are over every dim but the channels (dim 1); the output and save_rstd use the biased
+// variance, the running variance is updated with the unbiased one (torch's rule).
+struct BatchNormArgs {
+    bool running;                // has running_mean / running_var arguments (and outputs)
+    std::size_t training, momentum, eps;
+};
+
+constexpr BatchNormArgs kFunctional{true, 5, 6, 7};
+constexpr BatchNormArgs kNoStats{false, 3, 4, 5};
+
+std::string batch_norm_train_supports(const NodeView& n, const BatchNormArgs& a) {
+    if (auto r = floating(n, {0, 1, 2, 3, 4}); !r.empty()) return r;
+    const IntList& shape = n.tensor_type(0).shape;
+    if (shape.size() < 2) return op_of(n) + "input " + n.tensor_type(0).to_string() + " must be [N, C, ...]";
+    if (!n.bool_arg(a.training))
+        return op_of(n) + "training=False is not supported (inference batch norm lowers through "
+                          "_native_batch_norm_legit_no_training)";
+    if (a.running && (!n.is_tensor(3) || !n.is_tensor(4)))
+        return op_of(n) + "running_mean and running_var are required";
+    const std::int64_t per_channel = shape[0] * (shape[1] ? n.tensor_type(0).numel() / (shape[0] * shape[1]) : 0);
+    if (per_channel <= 1)
+        return op_of(n) + "training needs more than one value per channel, got input " + n.tensor_type(0).to_string();
+    return {};
+}
+
+void emit_batch_norm_train(Emitter& e, const BatchNormArgs& a) {
+    const IntList shape = e.tensor_type(0).shape;
+    const std::int64_t channels = shape[1];
+    IntList dims{0}, stat_shape(shape.size(), 1);
+    for (std::size_t i = 2; i < shape.size(); ++i) dims.push_back(static_cast<std::int64_t>(i));
+    stat_shape[1] = channels;
+    const std::int64_t count = e.tensor_type(0).numel() / channels;
+    const double eps = e.scalar_arg(a.eps);
+
+    const ValueType out_t = e.ttnn_type(0);
+    const ValueType stat_t = retyped(out_t, stat_shape);
+    const ValueId x = e.input(0);
+    const ValueId mean = e.emit("ttnn.mean", {ValueRef{x}}, {{"dim", dims}, {"keepdim", true}}, stat_t);
+    const ValueId var =
+        e.emit("ttnn.var", {ValueRef{x}}, {{"dim", dims}, {"keepdim", true}, {"correction", std::int64_t{0}}}, stat_t);
+    const ValueId shifted = e.emit("ttnn.add", {ValueRef{var}, eps}, {}, stat_t);
+    const ValueId rstd = e.emit("ttnn.rsqrt", {ValueRef{shifted}}, {}, stat_t);
+    ValueId scale = rstd;
+    if (e.is_tensor(1))
+        scale = e.emit("ttnn.multiply", {ValueRef{rstd}, ValueRef{reshape(e, e.input(1), stat_shape)}}, {}, stat_t);
+    const ValueId centered = e.emit("ttnn.subtract", {ValueRef{x}, ValueRef{mean}}, {}, out_t);
+    ValueId y = e.emit("ttnn.multiply", {ValueRef{centered}, ValueRef{scale}}, {}, out_t);
+    if (e.is_tensor(2)) y = e.emit("ttnn.add", {ValueRef{y}, ValueRef{reshape(e, e.input(2), stat_shape)}}, {}, out_t);
+    e.bind_output(0, y);
+    e.bind_output(1, reshape(e, mean, e.output_type(1).shape));
+    e.bind_output(2, reshape(e, rstd, e.output_type(2).shape));
+    if (!a.running) return;
+
+    // running = (1 - momentum) * running + momentum * batch statistic.
+    const double momentum = e.scalar_arg(a.momentum);
+    auto update = [&](std::size_t arg, ValueId stat, double stat_scale, std::size_t output) {
+        const ValueType t = e.ttnn_type(output);
+        const ValueId running = reshape(e, e.input(arg), t.shape);
+        const ValueId kept = e.emit("ttnn.multiply", {ValueRef{running}, 1.0 - momentum}, {}, t);
+        const ValueId fresh = e.emit("ttnn.multiply", {ValueRef{reshape(e, stat, t.shape)}, momentum * stat_scale}, {}, t);
+        e.bind_output(output, e.emit("ttnn.add", {ValueRef{kept}, ValueRef{fresh}}, {}, t));
+    };
+    update(3, mean, 1.0, 3);
+    update(4, var, static_cast<double>(count) / static_cast<double>(count - 1), 4);
+}
+
+}  // namespace
+
+void register_train_rules(RuleTable& table) {
+    table.add({"aten::convolution_backward.default", conv_backward_supports, emit_conv_backward});
+    table.add({"aten::_native_batch_norm_legit_functional.default",
+               [](const NodeView& n) { return batch_norm_train_supports(n, kFunctional); },
+               [](Emitter& e) { emit_batch_norm_train(e, kFunctional); }});
+    table.add({"aten::_native_batch_norm_legit.no_stats",
+               [](const NodeView& n) { return batch_norm_train_supports(n, kNoStats); },
+               [](Emitter& e) { emit_batch_norm_train(e, kNoStats); }});
+}
+
+}  // namespace ttnn::lower

@@ -1,0 +1,232 @@
+"""Lowering of the ops aot_autograd adds to CNN training graphs: convolution_backward,
+_native_batch_norm_legit_functional (training batch norm with the running-stat update),
+max_pool2d_with_indices (indices used) with max_pool2d_with_indices_backward, and
+avg_pool2d_backward. Each test runs forward + backward through torch.compile on a tiny module and
+compares the output, the gradients of the input and of every parameter, and the buffers with
+eager."""
+
+import copy
+import json
+import os
+import tempfile
+
+import pytest
+import torch
+import torch.nn.functional as F
+from lowering_check import pcc
+from torch import nn
+
+import torch_ttnn
+
+FAST = {"numerics": "fast", "min_pcc": 0.9999, "atol": 1e-4, "rtol": 1e-4}
+
+
+def _loss_weights(out):
+    # A fixed random projection: a plain sum's gradient through training batch norm cancels.
+    g = torch.Generator().manual_seed(1)
+    return torch.randn(out.shape, generator=g)
+
+
+def _step(model, inputs):
+    out = model(*inputs)
+    (out * _loss_weights(out)).sum().backward()
+    return out
+
+
+def train_and_check(model, inputs, device, *, overloads=(), min_pcc=0.9999, atol=None, rtol=None,
+                    expect_lowered=True, numerics="fast"):
+    """One forward + backward eagerly and compiled; returns the metrics dict.
+
+    overloads: ATen ops that must appear in the traced graphs and be lowered."""
+    eager_model, compiled_model = model, copy.deepcopy(model)
+    eager_in = [x.clone().requires_grad_(x.is_floating_point()) for x in inputs]
+    comp_in = [x.clone().requires_grad_(x.is_floating_point()) for x in inputs]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "metrics.json")
+        option = torch_ttnn.TorchTtnnOption(device=device, metrics_path=path, numerics=numerics)
+        compiled = torch.compile(compiled_model, backend=torch_ttnn.backend, options=option)
+        expected = _step(eager_model, eager_in)
+        got = _step(compiled, comp_in)
+        with open(path) as f:
+            metrics = json.load(f)
+    kinds = {g["name"].split("_")[0] for g in metrics["graphs"]}
+    assert {"forward", "backward"} <= kinds, f"expected forward and backward graphs, got {kinds}"
+    for op in overloads:
+        entry = metrics["aten_ops"].get(op)
+        assert entry is not None, f"{op} is not in the traced graphs: {sorted(metrics['aten_ops'])}"
+        assert entry["lowered"], f"{op} stayed in torch: {entry['reason']}"
+    if expect_lowered:
+        remaining = {op: e["reason"] for op, e in metrics["aten_ops"].items() if not e["lowered"]}
+        assert metrics["ops_after_in_torch"] == 0, f"ops left in torch: {remaining}"
+
+    pairs = [("output", expected, got)]
+    pairs += [(f"input {i} grad", a.grad, b.grad) for i, (a, b) in enumerate(zip(eager_in, comp_in))
+              if a.requires_grad]
+    compiled_params = dict(compiled_model.named_parameters())
+    pairs += [(f"{name}.grad", p.grad, compiled_params[name].grad) for name, p in eager_model.named_parameters()]
+    compiled_buffers = dict(compiled_model.named_buffers())
+    pairs += [(name, b, compiled_buffers[name]) for name, b in eager_model.named_buffers()]
+    for what, e, g in pairs:
+        assert (e is None) == (g is None), f"{what}: eager {e is None}, compiled {g is None}"
+        if e is None:
+            continue
+        assert e.shape == g.shape, f"{what}: shape {tuple(g.shape)} != eager {tuple(e.shape)}"
+        assert e.dtype == g.dtype, f"{what}: dtype {g.dtype} != eager {e.dtype}"
+        if not e.is_floating_point():
+            assert torch.equal(e, g), f"{what}: {g} != eager {e}"
+            continue
+        p = pcc(e, g)
+        assert p >= min_pcc, f"{what}: PCC {p:.6f} < {min_pcc}"
+        if atol is not None:
+            torch.testing.assert_close(g, e, atol=atol, rtol=rtol or 0.0, msg=lambda m: f"{what}: {m}")
+    return metrics
+
+
+def _fast(**over):
+    kw = dict(FAST)
+    kw.update(over)
+    return kw
+
+
+# ---- convolution_backward ----
+
+CONV = [
+    # (N, Cin, H, W, Cout, kernel, stride, padding, dilation, groups, bias)
+    (2, 4, 9, 9, 6, 3, 1, 1, 1, 1, True),
+    (2, 5, 17, 13, 7, 3, 2, 0, 1, 1, False),       # stride 2, odd sizes: output_padding matters
+    (1, 4, 16, 16, 8, 3, 2, 1, 1, 1, True),        # stride 2 with padding, even size
+    (1, 8, 15, 14, 6, (3, 5), (2, 1), (1, 2), 1, 1, True),
+    (2, 6, 19, 21, 6, 3, 1, 2, 2, 1, True),        # dilation
+    (1, 6, 20, 20, 4, 3, 2, 1, 2, 1, False),       # dilation and stride
+    (2, 8, 12, 10, 12, 3, 1, 1, 1, 4, True),       # grouped
+    (2, 6, 11, 11, 4, 3, 2, 1, 1, 2, False),       # grouped, strided
+    (2, 16, 14, 14, 16, 3, 2, 1, 1, 16, False),    # depthwise
+    (1, 8, 10, 10, 16, 3, 1, 1, 1, 8, True),       # depthwise with a channel multiplier
+    (2, 12, 9, 9, 24, 1, 1, 0, 1, 1, True),        # pointwise
+    (2, 3, 33, 31, 8, 7, 2, 3, 1, 1, False),       # stem-like
+]
+
+
+def _conv_ids(c):
+    return "n{}c{}h{}w{}o{}k{}s{}p{}d{}g{}b{}".format(*c).replace(" ", "").replace("(", "").replace(")", "") \
+        .replace(",", "x")
+
+
+class _ConvNet(nn.Module):
+    """conv -> relu -> conv: the second convolution needs grad_input, grad_weight and grad_bias."""
+
+    def __init__(self, cfg):
+        super().__init__()
+        n, cin, h, w, cout, k, s, p, d, g, bias = cfg
+        self.pre = nn.Conv2d(cin, cin, 1)
+        self.conv = nn.Conv2d(cin, cout, k, stride=s, padding=p, dilation=d, groups=g, bias=bias)
+
+    def forward(self, x):
+        return self.conv(torch.relu(self.pre(x)))
+
+
+@pytest.mark.parametrize("cfg", CONV, ids=_conv_ids)
+def test_convolution_backward(device, cfg):
+    torch.manual_seed(0)
+    model = _ConvNet(cfg)
+    n, cin, h, w = cfg[:4]
+    train_and_check(model, [torch.randn(n, cin, h, w)], device, overloads=["aten.convolution_backward.default"],
+                    **_fast(atol=2e-4, rtol=1e-4))
+
+
+@pytest.mark.parametrize("cfg", [CONV[1], CONV[6], CONV[8]], ids=_conv_ids)
+def test_convolution_backward_first_layer(device, cfg):
+    """The input needs no gradient: output_mask[0] is False and grad_input is None."""
+    torch.manual_seed(0)
+    n, cin, h, w, cout, k, s, p, d, g, bias = cfg
+    model = nn.Conv2d(cin, cout, k, stride=s, padding=p, dilation=d, groups=g, bias=bias)
+    x = torch.randn(n, cin, h, w)  # train_and_check makes float inputs require grad: wrap it
+    model_fn = _NoGradInput(model, x)
+    metrics = train_and_check(model_fn, [], device, overloads=["aten.convolution_backward.default"],
+                              **_fast(atol=2e-4, rtol=1e-4))
+    sigs = metrics["input_variations"]["aten.convolution_backward.default"]
+    assert any("[False, True" in s for s in sigs), sigs
+
+
+class _NoGradInput(nn.Module):
+    """The module applied to a fixed input (a buffer), so no input gradient is asked for."""
+
+    def __init__(self, inner, x):
+        super().__init__()
+        self.inner = inner
+        self.register_buffer("x", x)
+
+    def forward(self):
+        return self.inner(self.x)
+
+
+def test_convolution_backward_faithful(device):
+    torch.manual_seed(0)
+    model = _ConvNet(CONV[7])
+    train_and_check(model, [torch.randn(2, 6, 11, 11)], device, overloads=["aten.convolution_backward.default"],
+                    numerics="faithful", min_pcc=0.99)
+
+
+def test_convolution_backward_3d_stays_in_torch(device):
+    torch.manual_seed(0)
+    model = nn.Conv3d(2, 3, 3)
+    metrics = train_and_check(model, [torch.randn(1, 2, 5, 5, 5)], device, expect_lowered=False, **FAST)
+    entry = metrics["aten_ops"]["aten.convolution_backward.default"]
+    assert not entry["lowered"] and "rank 5" in entry["reason"]
+
+
+def test_convolution_backward_transposed_stays_in_torch(device):
+    torch.manual_seed(0)
+    model = nn.ConvTranspose2d(4, 3, 3, stride=2)
+    metrics = train_and_check(model, [torch.randn(1, 4, 5, 5)], device, expect_lowered=False, **FAST)
+    entry = metrics["aten_ops"]["aten.convolution_backward.default"]
+    assert not entry["lowered"] and "transposed=True" in entry["reason"]
+
+
+# ---- training batch norm ----
+
+BN = "aten._native_batch_norm_legit_functional.default"
+
+
+@pytest.mark.parametrize("shape", [(2, 4, 5, 7), (4, 16, 8, 8), (8, 3, 1, 1)])
+@pytest.mark.parametrize("affine", [True, False])
+def test_batch_norm_train(device, shape, affine):
+    torch.manual_seed(0)
+    model = nn.BatchNorm2d(shape[1], affine=affine, momentum=0.3)
+    with torch.no_grad():
+        model.running_mean.uniform_(-1, 1)
+        model.running_var.uniform_(0.5, 2)
+        if affine:
+            model.weight.uniform_(0.5, 1.5)
+            model.bias.uniform_(-0.5, 0.5)
+    eager_before = model.running_var.clone()
+    train_and_check(model, [torch.randn(shape) * 2 + 1], device, overloads=[BN], **FAST)
+    assert not torch.equal(model.running_var, eager_before)  # the update happened (and was compared)
+    assert int(model.num_batches_tracked) == 1
+
+
+def test_batch_norm1d_train(device):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(6, 5, bias=False), nn.BatchNorm1d(5))  # a bias before it has no gradient
+    train_and_check(model, [torch.randn(7, 6)], device, overloads=[BN], **FAST)
+
+
+def test_batch_norm_train_without_running_stats(device):
+    torch.manual_seed(0)
+    model = nn.BatchNorm2d(4, track_running_stats=False)
+    train_and_check(model, [torch.randn(3, 4, 5, 5)], device, overloads=["aten._native_batch_norm_legit.no_stats"],
+                    **FAST)
+
+
+def test_conv_bn_relu_train(device):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU(),
+                          nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=2, bias=False), nn.BatchNorm2d(8), nn.ReLU())
+    train_and_check(model, [torch.randn(2, 3, 12, 12)], device,
+                    overloads=["aten.convolution_backward.default", BN], **_fast(atol=2e-4, rtol=1e-4))
+
+
+def test_batch_norm_train_faithful(device):
+    torch.manual_seed(0)
+    model = nn.BatchNorm2d(6)
+    train_and_check(model, [torch.randn(2, 6, 5, 5)], device, overloads=[BN], numerics="faithful", min_pcc=0.99)
