@@ -477,6 +477,15 @@ std::string as_strided_supports(const NodeView& n) {
     return {};
 }
 
+// as_strided_(self, size, stride, storage_offset) restrides self in place (a decomposition's
+// memory-format fix-up). Only the identity on values lowers: self's own shape, no offset and
+// plain strides, so every reader of self, before or after, sees the same values and shape.
+std::string as_strided_inplace_supports(const NodeView& n) {
+    if (n.int_list_arg(1) != n.tensor_type(0).shape || (!n.is_none(3) && n.int_arg(3) != 0))
+        return n.node().op + ": only a restride of self's own shape at offset 0 is supported";
+    return as_strided_supports(n);
+}
+
 void emit_as_strided(Emitter& e) {
     const IntList& out = e.output_type().shape;
     const std::int64_t offset = e.is_none(3) ? 0 : e.int_arg(3);
@@ -525,6 +534,7 @@ void register_movement_rules(RuleTable& table) {
     table.add({"aten::flip.default", nonempty(), emit_flip});
     for (const char* op : {"aten::as_strided.default", "aten::as_strided_copy.default"})
         table.add({op, nonempty(as_strided_supports), emit_as_strided});
+    table.add({"aten::as_strided_.default", nonempty(as_strided_inplace_supports), emit_alias});
 }
 
 }  // namespace ttnn::lower

@@ -301,6 +301,15 @@ def test_as_strided_plain_view(device):
     check_exact(lambda x: x.as_strided((2, 3), (3, 1), 4), [torch.randn(4, 5)], device)
 
 
+def test_as_strided_inplace_restride(device):
+    """Global average pooling of a permuted (channels-last) tensor: the decomposition restrides its
+    result in place with as_strided_, an identity on values."""
+    _, metrics = compile_and_check(lambda x: F.adaptive_avg_pool2d(x.permute(0, 3, 1, 2), 1).flatten(1),
+                                   [torch.randn(2, 7, 7, 16)], device, numerics="fast", atol=1e-5, rtol=1e-5)
+    if "aten.as_strided_.default" in metrics["aten_ops"]:
+        assert metrics["aten_ops"]["aten.as_strided_.default"]["lowered"]
+
+
 def test_as_strided_overlapping_stays_in_torch(device):
     _, metrics = compile_and_check(lambda x: x.as_strided((3, 4), (1, 1)), [torch.randn(10)], device,
                                    expect_lowered=False, exact=True)
