@@ -1,4 +1,5 @@
 // Lowering rules of the pool family: max/avg/adaptive pooling and nearest/bilinear upsampling.
+// (Their backward passes are training rules, in train.cpp.)
 //
 // TT-NN pools take channels-last activations; like the convolutions (conv.cpp) every pool is
 // emitted between a permute to NHWC (flattened to [1, 1, N*H*W, C] for the windowed pools) and a
@@ -66,14 +67,15 @@ void emit_windowed(Emitter& e, const std::string& op, std::map<std::string, Arg>
 // max_pool2d_with_indices(self, kernel_size, stride=[], padding=0, dilation=1, ceil_mode=False)
 std::string max_pool_supports(const NodeView& n) {
     if (auto r = check_nchw(n); !r.empty()) return r;
-    if (n.num_outputs() > 1) {
-        const std::vector<int> uses = n.graph().use_counts();
-        if (uses[static_cast<std::size_t>(n.node().outputs[1])] > 0)
-            return n.node().op + ": the indices output is used; ttnn.max_pool2d does not return indices";
-    }
     for (std::size_t i : {1u, 3u, 4u})
         if (n.int_list_arg(i).size() > 2) return n.node().op + ": expects 2-D window arguments";
     return {};
+}
+
+bool indices_used(const NodeView& n) {
+    if (n.num_outputs() < 2) return false;
+    const std::vector<int> uses = n.graph().use_counts();
+    return uses[static_cast<std::size_t>(n.node().outputs[1])] > 0;
 }
 
 void emit_max_pool(Emitter& e) {
@@ -84,7 +86,15 @@ void emit_max_pool(Emitter& e) {
     kw["padding"] = pair_arg(e, 3, {0, 0});
     kw["dilation"] = pair_arg(e, 4, {1, 1});
     kw["ceil_mode"] = e.bool_arg(5);
-    emit_windowed(e, "ttnn.max_pool2d", std::move(kw));
+    if (!indices_used(e)) return emit_windowed(e, "ttnn.max_pool2d", std::move(kw));
+    // Training reads the indices (max_pool2d_with_indices_backward): TT-NN's return_indices.
+    kw["return_indices"] = true;
+    const ValueId flat = channels_last::to_flat(e, e.input(0));
+    const std::vector<ValueId> outs = e.out().add_node(
+        "ttnn.max_pool2d", {ValueRef{flat}}, std::move(kw),
+        {channels_last::retyped(e.ttnn_type(0), flat_output(e)), channels_last::retyped(e.ttnn_type(1), flat_output(e))},
+        e.node().name);
+    for (std::size_t i = 0; i < 2; ++i) e.bind_output(i, channels_last::from_flat(e, outs[i], e.output_type(i).shape));
 }
 
 // avg_pool2d(self, kernel_size, stride=[], padding=0, ceil_mode=False, count_include_pad=True,

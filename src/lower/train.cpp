@@ -8,6 +8,7 @@
 //                                       dilation swapped), cropped to the kernel
 //                         grad_bias   = ttnn.sum of grad_output over N, H, W
 //   batch norm (train)    ttnn.mean / var / rsqrt / eltwise; running stats updated functionally
+//   max / avg pool        ttnn.max_pool2d_bw (from the forward's return_indices) / avg_pool2d_bw
 // Outputs a node does not produce (convolution_backward's output_mask) stay unbound.
 #include <string>
 
@@ -278,9 +279,83 @@ void emit_batch_norm_train(Emitter& e, const BatchNormArgs& a) {
     update(4, var, static_cast<double>(count) / static_cast<double>(count - 1), 4);
 }
 
+// ---- pooling backward ----
+
+// max_pool2d_with_indices_backward(grad_output, self, kernel_size, stride, padding, dilation,
+//     ceil_mode, indices) and avg_pool2d_backward(grad_output, self, kernel_size, stride, padding,
+//     ceil_mode, count_include_pad, divisor_override) -> grad_input, by ttnn.max_pool2d_bw /
+//     avg_pool2d_bw on channels-last values, as the forward pools.
+std::string pool_backward_supports(const NodeView& n, std::initializer_list<std::size_t> window_args) {
+    if (auto r = floating(n, {0, 1}); !r.empty()) return r;
+    if (auto r = nonempty(n, {0, 1}); !r.empty()) return r;
+    const std::size_t rank = n.tensor_type(1).shape.size();
+    if (rank != 4)
+        return op_of(n) + "input of rank " + std::to_string(rank) + " is not supported (batched [N, C, H, W] only)";
+    for (std::size_t i : window_args)
+        if (n.int_list_arg(i).size() > 2)
+            return op_of(n) + "argument " + std::to_string(i) + "=" + graph::to_string(n.arg(i)) + " is not 2-D";
+    return {};
+}
+
+// An int or a 1/2-element list as (h, w); `empty` for an empty list (stride=[] means the kernel).
+IntList window_pair(const NodeView& n, std::size_t i, const IntList& empty) {
+    IntList v = n.int_list_arg(i);
+    if (v.empty()) return empty;
+    if (v.size() == 1) v.push_back(v[0]);
+    return v;
+}
+
+Kwargs pool_geometry(const NodeView& n) {
+    const IntList& s = n.tensor_type(1).shape;
+    const IntList k = window_pair(n, 2, {});
+    return {{"batch_size", s[0]}, {"input_h", s[2]},          {"input_w", s[3]},
+            {"channels", s[1]},   {"kernel_size", k},         {"stride", window_pair(n, 3, k)},
+            {"padding", window_pair(n, 4, {0, 0})}};
+}
+
+void emit_pool_backward(Emitter& e, const std::string& op, std::vector<Arg> operands, Kwargs kw) {
+    const IntList& s = e.tensor_type(1).shape;
+    const ValueId y = e.emit(op, std::move(operands), std::move(kw), retyped(e.ttnn_type(0), {1, 1, s[0] * s[2] * s[3], s[1]}));
+    e.bind_output(0, channels_last::from_flat(e, y, s));
+}
+
+void emit_max_pool_backward(Emitter& e) {
+    Kwargs kw = pool_geometry(e);
+    kw["dilation"] = window_pair(e, 5, {1, 1});
+    kw["ceil_mode"] = e.bool_arg(6);
+    emit_pool_backward(e, "ttnn.max_pool2d_bw",
+                       {ValueRef{channels_last::to_flat(e, e.input(0))}, ValueRef{channels_last::to_flat(e, e.input(7))}},
+                       std::move(kw));
+}
+
+std::string avg_pool_backward_supports(const NodeView& n) {
+    if (auto r = pool_backward_supports(n, {2, 3, 4}); !r.empty()) return r;
+    if (!n.is_none(7) && n.int_arg(7) <= 0)
+        return op_of(n) + "divisor_override=" + std::to_string(n.int_arg(7)) + " is not supported (positive only)";
+    return {};
+}
+
+void emit_avg_pool_backward(Emitter& e) {
+    Kwargs kw = pool_geometry(e);
+    kw["ceil_mode"] = e.bool_arg(5);
+    kw["count_include_pad"] = e.bool_arg(6);
+    if (!e.is_none(7)) kw["divisor_override"] = e.int_arg(7);
+    emit_pool_backward(e, "ttnn.avg_pool2d_bw", {ValueRef{channels_last::to_flat(e, e.input(0))}}, std::move(kw));
+}
+
 }  // namespace
 
 void register_train_rules(RuleTable& table) {
+    table.add({"aten::max_pool2d_with_indices_backward.default",
+               [](const NodeView& n) {
+                   if (auto r = pool_backward_supports(n, {2, 3, 4, 5}); !r.empty()) return r;
+                   if (n.tensor_type(7).shape != n.tensor_type(0).shape)
+                       return op_of(n) + "indices " + n.tensor_type(7).to_string() + " do not match grad_output " +
+                              n.tensor_type(0).to_string();
+                   return std::string();
+               },
+               emit_max_pool_backward});
+    table.add({"aten::avg_pool2d_backward.default", avg_pool_backward_supports, emit_avg_pool_backward});
     table.add({"aten::convolution_backward.default", conv_backward_supports, emit_conv_backward});
     table.add({"aten::_native_batch_norm_legit_functional.default",
                [](const NodeView& n) { return batch_norm_train_supports(n, kFunctional); },

@@ -230,3 +230,114 @@ def test_batch_norm_train_faithful(device):
     torch.manual_seed(0)
     model = nn.BatchNorm2d(6)
     train_and_check(model, [torch.randn(2, 6, 5, 5)], device, overloads=[BN], numerics="faithful", min_pcc=0.99)
+
+
+# ---- max pool with indices and its backward ----
+
+MAXPOOL_BW = "aten.max_pool2d_with_indices_backward.default"
+MAXPOOL = "aten.max_pool2d_with_indices.default"
+
+
+class _ReluPool(nn.Module):
+    """relu before the pool: many windows hold several zeros, ties the backward must route to the
+    first one in row-major order, as torch."""
+
+    def __init__(self, pool, channels=4):
+        super().__init__()
+        self.conv = nn.Conv2d(channels, channels, 1)
+        self.pool = pool
+
+    def forward(self, x):
+        return self.pool(torch.relu(self.conv(x)))
+
+
+@pytest.mark.parametrize("k,s,p,d,ceil", [
+    (2, 2, 0, 1, False),
+    (3, 2, 1, 1, False),   # overlapping windows, resnet's stem pool
+    (3, 1, 1, 1, False),   # heavily overlapping
+    (3, 2, 1, 1, True),    # ceil_mode
+    ((3, 2), (2, 1), (1, 0), 1, False),
+    (3, 2, 1, 2, False),   # dilation
+])
+def test_max_pool_backward(device, k, s, p, d, ceil):
+    torch.manual_seed(0)
+    model = _ReluPool(nn.MaxPool2d(k, s, p, dilation=d, ceil_mode=ceil))
+    x = torch.randn(2, 4, 13, 11)
+    train_and_check(model, [x], device, overloads=[MAXPOOL, MAXPOOL_BW], **FAST)
+
+
+def test_max_pool_backward_ties_exact(device):
+    """All-zero windows (relu of negatives) and exact duplicates: the gradient lands on the first
+    maximal element of each window, bit for bit as torch."""
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 9, 9).round()  # integers: many equal values
+    x[:, :, :4] = -1.0  # relu'd to zeros
+    model = nn.Sequential(nn.ReLU(), nn.MaxPool2d(3, 2, 1))
+    train_and_check(model, [x], device, overloads=[MAXPOOL, MAXPOOL_BW], numerics="fast", min_pcc=0.99999,
+                    atol=0.0, rtol=0.0)
+
+
+def test_max_pool_indices_returned(device):
+    """return_indices=True in the model: the indices (int64) are an output of the compiled graph."""
+    torch.manual_seed(0)
+    pool = nn.MaxPool2d(3, 2, 1, return_indices=True)
+
+    class M(nn.Module):
+        def forward(self, x):
+            y, i = pool(torch.relu(x))
+            return y * 2, i
+
+    m = M()
+    x = torch.randn(2, 3, 10, 10)
+    compiled = torch.compile(m, backend=torch_ttnn.backend,
+                             options=torch_ttnn.TorchTtnnOption(device=device, numerics="fast"))
+    with torch.no_grad():
+        (ey, ei), (gy, gi) = m(x), compiled(x)
+    assert gi.dtype == torch.int64 and torch.equal(gi, ei)
+    torch.testing.assert_close(gy, ey)
+
+
+def test_max_pool_backward_faithful(device):
+    torch.manual_seed(0)
+    model = _ReluPool(nn.MaxPool2d(3, 2, 1))
+    # bf16 rounding turns near-ties into ties (and back), so some gradients take another route.
+    train_and_check(model, [torch.randn(2, 4, 12, 12)], device, overloads=[MAXPOOL, MAXPOOL_BW],
+                    numerics="faithful", min_pcc=0.97)
+
+
+# ---- avg pool backward ----
+
+AVGPOOL_BW = "aten.avg_pool2d_backward.default"
+
+
+@pytest.mark.parametrize("k,s,p,ceil,include_pad,divisor", [
+    (2, 2, 0, False, True, None),
+    (3, 2, 1, False, True, None),
+    (3, 2, 1, False, False, None),      # count_include_pad=False
+    (3, 2, 1, True, True, None),        # ceil_mode: a last window past the padded input
+    (3, 2, 1, True, False, None),
+    ((3, 2), (1, 2), (1, 1), False, True, None),
+    (2, 2, 0, False, True, 3),          # divisor_override
+    (3, 3, 0, True, True, None),        # ceil_mode without padding
+])
+def test_avg_pool_backward(device, k, s, p, ceil, include_pad, divisor):
+    torch.manual_seed(0)
+    model = _ReluPool(nn.AvgPool2d(k, s, p, ceil_mode=ceil, count_include_pad=include_pad, divisor_override=divisor))
+    train_and_check(model, [torch.randn(2, 4, 13, 10)], device, overloads=[AVGPOOL_BW], **FAST)
+
+
+def test_avg_pool_backward_faithful(device):
+    torch.manual_seed(0)
+    model = _ReluPool(nn.AvgPool2d(2))
+    train_and_check(model, [torch.randn(2, 4, 12, 12)], device, overloads=[AVGPOOL_BW], numerics="faithful",
+                    min_pcc=0.99)
+
+
+def test_avg_pool1d_backward_stays_in_torch(device):
+    """avg_pool1d reaches avg_pool2d_backward on a 3-D [C, 1, L] view only in eager; a [N, C, L] pool
+    traces to avg_pool2d on [N, C, 1, L], which lowers. A 3-D (unbatched) 2-D pool is rejected."""
+    torch.manual_seed(0)
+    model = nn.AvgPool2d(2)
+    metrics = train_and_check(model, [torch.randn(3, 8, 8)], device, expect_lowered=False, **FAST)
+    entry = metrics["aten_ops"][AVGPOOL_BW]
+    assert not entry["lowered"] and "rank 3" in entry["reason"]

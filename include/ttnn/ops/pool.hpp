@@ -26,6 +26,38 @@ Tensor max_pool2d(const Tensor& input_tensor, std::uint32_t batch_size, std::uin
                   DataType dtype = DataType::BFLOAT16, Layout output_layout = Layout::ROW_MAJOR,
                   bool deallocate_input = false);
 
+// max_pool2d with TT-NN's return_indices=True: also the INT32 index (iy * input_w + ix within the
+// image) of each output's first maximal input in row-major window order, [1, 1, N*Ho*Wo, C]
+// ROW_MAJOR, as torch's max_pool2d_with_indices.
+struct MaxPoolWithIndices {
+    Tensor output;
+    Tensor indices;
+};
+MaxPoolWithIndices max_pool2d_with_indices(
+    const Tensor& input_tensor, std::uint32_t batch_size, std::uint32_t input_h, std::uint32_t input_w,
+    std::uint32_t channels, std::array<std::uint32_t, 2> kernel_size, std::array<std::uint32_t, 2> stride,
+    PoolPadding padding, std::array<std::uint32_t, 2> dilation, bool ceil_mode = false,
+    const std::optional<MemoryConfig>& memory_config = std::nullopt, DataType dtype = DataType::BFLOAT16,
+    Layout output_layout = Layout::ROW_MAJOR);
+
+// The backward passes (TT-NN's `_bw` naming): the gradient of the pool's input, [1, 1, N*H*W, C],
+// from grad_output [1, 1, N*Ho*Wo, C] and the forward's geometry. max_pool2d_bw adds each output's
+// gradient at its index (from max_pool2d_with_indices), as torch's max_pool2d_with_indices_backward;
+// avg_pool2d_bw spreads it over the window divided by the forward's divisor, as torch's
+// avg_pool2d_backward.
+Tensor max_pool2d_bw(const Tensor& grad_output, const Tensor& indices, std::uint32_t batch_size,
+                     std::uint32_t input_h, std::uint32_t input_w, std::uint32_t channels,
+                     std::array<std::uint32_t, 2> kernel_size, std::array<std::uint32_t, 2> stride, PoolPadding padding,
+                     std::array<std::uint32_t, 2> dilation, bool ceil_mode = false,
+                     const std::optional<MemoryConfig>& memory_config = std::nullopt,
+                     DataType dtype = DataType::BFLOAT16, Layout output_layout = Layout::ROW_MAJOR);
+Tensor avg_pool2d_bw(const Tensor& grad_output, std::uint32_t batch_size, std::uint32_t input_h, std::uint32_t input_w,
+                     std::uint32_t channels, std::array<std::uint32_t, 2> kernel_size,
+                     std::array<std::uint32_t, 2> stride, PoolPadding padding, bool ceil_mode = false,
+                     bool count_include_pad = true, std::optional<std::int64_t> divisor_override = std::nullopt,
+                     const std::optional<MemoryConfig>& memory_config = std::nullopt,
+                     DataType dtype = DataType::BFLOAT16, Layout output_layout = Layout::ROW_MAJOR);
+
 // count_include_pad and divisor_override as torch's avg_pool2d.
 Tensor avg_pool2d(const Tensor& input_tensor, std::uint32_t batch_size, std::uint32_t input_h, std::uint32_t input_w,
                   std::uint32_t channels, std::array<std::uint32_t, 2> kernel_size, std::array<std::uint32_t, 2> stride,

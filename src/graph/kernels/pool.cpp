@@ -1,5 +1,6 @@
-// Kernels of the pool family: ttnn.max_pool2d, avg_pool2d, global_avg_pool2d,
-// adaptive_avg_pool2d and upsample nodes -> ttnn::ops (channels-last activations).
+// Kernels of the pool family: ttnn.max_pool2d (return_indices: two outputs), avg_pool2d, their
+// backward passes max_pool2d_bw / avg_pool2d_bw, global_avg_pool2d, adaptive_avg_pool2d and
+// upsample nodes -> ttnn::ops (channels-last activations).
 #include "ttnn/ops/pool.hpp"
 
 #include <array>
@@ -39,9 +40,47 @@ BoundKernel max_pool2d_kernel(const KernelContext& ctx) {
     const bool ceil_mode = ctx.get_bool("ceil_mode", false);
     const DataType dtype = ctx.output_dtype();
     const Layout layout = ctx.output_layout();
+    if (ctx.get_bool("return_indices", false)) {
+        return [=](std::span<const Tensor> in) {
+            ops::MaxPoolWithIndices r =
+                ops::max_pool2d_with_indices(in[0], g.n, g.h, g.w, g.c, k, s, p, d, ceil_mode, std::nullopt, dtype, layout);
+            return std::vector<Tensor>{r.output, r.indices};
+        };
+    }
     return [=](std::span<const Tensor> in) {
         return std::vector<Tensor>{
             ops::max_pool2d(in[0], g.n, g.h, g.w, g.c, k, s, p, d, ceil_mode, std::nullopt, dtype, layout)};
+    };
+}
+
+// ttnn.max_pool2d_bw(grad_output, indices, <max_pool2d's geometry>)
+BoundKernel max_pool2d_bw_kernel(const KernelContext& ctx) {
+    const Geometry g = geometry(ctx);
+    const U2 k = ctx.get_u32_pair("kernel_size", {0, 0}), s = ctx.get_u32_pair("stride", k), d = ctx.get_u32_pair("dilation", {1, 1});
+    const ops::PoolPadding p = padding(ctx);
+    const bool ceil_mode = ctx.get_bool("ceil_mode", false);
+    const DataType dtype = ctx.output_dtype();
+    const Layout layout = ctx.output_layout();
+    return [=](std::span<const Tensor> in) {
+        return std::vector<Tensor>{
+            ops::max_pool2d_bw(in[0], in[1], g.n, g.h, g.w, g.c, k, s, p, d, ceil_mode, std::nullopt, dtype, layout)};
+    };
+}
+
+// ttnn.avg_pool2d_bw(grad_output, <avg_pool2d's geometry>)
+BoundKernel avg_pool2d_bw_kernel(const KernelContext& ctx) {
+    const Geometry g = geometry(ctx);
+    const U2 k = ctx.get_u32_pair("kernel_size", {0, 0}), s = ctx.get_u32_pair("stride", k);
+    const ops::PoolPadding p = padding(ctx);
+    const bool ceil_mode = ctx.get_bool("ceil_mode", false);
+    const bool count_include_pad = ctx.get_bool("count_include_pad", true);
+    const std::optional<std::int64_t> divisor =
+        ctx.has("divisor_override") ? std::optional<std::int64_t>(ctx.get_int("divisor_override")) : std::nullopt;
+    const DataType dtype = ctx.output_dtype();
+    const Layout layout = ctx.output_layout();
+    return [=](std::span<const Tensor> in) {
+        return std::vector<Tensor>{ops::avg_pool2d_bw(in[0], g.n, g.h, g.w, g.c, k, s, p, ceil_mode, count_include_pad,
+                                                      divisor, std::nullopt, dtype, layout)};
     };
 }
 
@@ -93,6 +132,8 @@ void register_pool_kernels(KernelTable& table) {
     // max pooling only selects input values (the padding never wins a window torch accepts).
     table.add("ttnn.max_pool2d", max_pool2d_kernel, /*value_preserving=*/true);
     table.add("ttnn.avg_pool2d", avg_pool2d_kernel);
+    table.add("ttnn.max_pool2d_bw", max_pool2d_bw_kernel);
+    table.add("ttnn.avg_pool2d_bw", avg_pool2d_bw_kernel);
     table.add("ttnn.global_avg_pool2d", global_avg_pool2d_kernel);
     table.add("ttnn.adaptive_avg_pool2d", adaptive_avg_pool2d_kernel);
     table.add("ttnn.upsample", upsample_kernel);

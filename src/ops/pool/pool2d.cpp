@@ -2,6 +2,8 @@
 // argument checks and output shapes; the kernels are in pool_kernels.inl.
 #include <algorithm>
 #include <functional>
+#include <span>
+#include <vector>
 
 #include "pool_kernels.hpp"
 #include "ttnn/core/error.hpp"
@@ -169,6 +171,128 @@ Tensor avg_pool2d(const Tensor& input_tensor, std::uint32_t batch_size, std::uin
             [&](const float* x, float* y, std::size_t b, std::size_t e) { kernels().avg_pool(x, y, g, b, e); }, dtype,
             output_layout, memory_config, deallocate_input);
     });
+}
+
+MaxPoolWithIndices max_pool2d_with_indices(const Tensor& input_tensor, std::uint32_t batch_size,
+                                           std::uint32_t input_h, std::uint32_t input_w, std::uint32_t channels,
+                                           std::array<std::uint32_t, 2> kernel_size,
+                                           std::array<std::uint32_t, 2> stride, PoolPadding padding,
+                                           std::array<std::uint32_t, 2> dilation, bool ceil_mode,
+                                           const std::optional<MemoryConfig>& memory_config, DataType dtype,
+                                           Layout output_layout) {
+    constexpr std::string_view op = "ttnn.max_pool2d";
+    input_tensor.check_usable(op);
+    check_output_dtype(op, dtype, output_layout);
+    const auto g = window(op, batch_size, input_h, input_w, channels, kernel_size, stride, padding, dilation, ceil_mode);
+    check_nhwc(op, input_tensor, g.n, g.ih, g.iw, g.c);
+    auto run = [&](const Tensor& input) {
+        check_input(OpId::max_pool2d, input, "input_tensor");
+        const F32Array x = read_f32_shared(input, op);
+        const Shape out_shape{1, 1, g.n * g.oh * g.ow, g.c};
+        F32Array y(out_shape);
+        I64Array index(out_shape);
+        const std::size_t work = static_cast<std::size_t>(g.ow * g.kh * g.kw * g.c);
+        pool_of(input).parallel_for(static_cast<std::size_t>(g.n * g.oh),
+                                    std::max<std::size_t>(1, (std::size_t{1} << 15) / std::max<std::size_t>(work, 1)),
+                                    [&](std::size_t b, std::size_t e) {
+                                        kernels().max_pool_indexed(x.data(), y.data(), index.data(), g, b, e);
+                                    });
+        const MemoryConfig mc = output_memory_config(memory_config, input);
+        return std::vector<Tensor>{make_output(y, dtype, output_layout, mc, input.device(), op),
+                                   make_output(index, DataType::INT32, Layout::ROW_MAJOR, mc, input.device(), op)};
+    };
+    std::vector<Tensor> outs = is_mesh_tensor(input_tensor)
+                                   ? for_each_device_multi(std::span<const Tensor>(&input_tensor, 1),
+                                                           [&](std::span<const Tensor> s) { return run(s[0]); }, op)
+                                   : run(input_tensor);
+    return {outs[0], outs[1]};
+}
+
+namespace {
+
+// The forward's input gradient [1, 1, N*H*W, C] by a kernel over `items` work items.
+using BackwardKernel = std::function<void(const float* grad, const std::int64_t* index, float* grad_in, std::size_t,
+                                          std::size_t)>;
+Tensor run_backward(OpId id, const Tensor& grad_output, const Tensor* indices, const pool_detail::Window2d& g,
+                    std::size_t items, std::size_t work_per_item, const BackwardKernel& kernel, DataType dtype,
+                    Layout layout, const std::optional<MemoryConfig>& memory_config) {
+    const std::string op = qualified_name(id);
+    grad_output.check_usable(op);
+    check_output_dtype(op, dtype, layout);
+    if (!is_floating_point(grad_output.dtype()))
+        throw InvalidArgument(op, "grad_output has dtype " + std::string(to_string(grad_output.dtype())) +
+                                      "; a floating-point dtype is expected");
+    check_nhwc(op, grad_output, g.n, g.oh, g.ow, g.c);
+    if (indices) {
+        indices->check_usable(op);
+        if (indices->logical_shape() != grad_output.logical_shape())
+            throw InvalidArgument(op, "indices has shape " + indices->logical_shape().to_string() + ", grad_output " +
+                                          grad_output.logical_shape().to_string() + "; they must match");
+    }
+    auto run = [&](std::span<const Tensor> in) {
+        check_input(id, in[0], "grad_output");
+        const F32Array grad = read_f32_shared(in[0], op);
+        I64Array index;
+        if (indices) {
+            index = read_i64(in[1], op);
+            const std::int64_t plane = g.ih * g.iw;
+            for (std::size_t i = 0; i < index.size(); ++i)
+                if (index[i] < 0 || index[i] >= plane)
+                    throw InvalidArgument(op, "indices holds " + std::to_string(index[i]) + ", outside the input's " +
+                                                  std::to_string(g.ih) + "x" + std::to_string(g.iw) + " pixels");
+        }
+        F32Array grad_in(Shape{1, 1, g.n * g.ih * g.iw, g.c});
+        pool_of(in[0]).parallel_for(
+            items, std::max<std::size_t>(1, (std::size_t{1} << 15) / std::max<std::size_t>(work_per_item, 1)),
+            [&](std::size_t b, std::size_t e) { kernel(grad.data(), index.data(), grad_in.data(), b, e); });
+        return make_output(grad_in, dtype, layout, output_memory_config(memory_config, in[0]), in[0].device(), op);
+    };
+    std::vector<Tensor> inputs{grad_output};
+    if (indices) inputs.push_back(*indices);
+    if (is_mesh_tensor(grad_output)) return for_each_device(std::span<const Tensor>(inputs), run, op);
+    return run(inputs);
+}
+
+}  // namespace
+
+Tensor max_pool2d_bw(const Tensor& grad_output, const Tensor& indices, std::uint32_t batch_size,
+                     std::uint32_t input_h, std::uint32_t input_w, std::uint32_t channels,
+                     std::array<std::uint32_t, 2> kernel_size, std::array<std::uint32_t, 2> stride, PoolPadding padding,
+                     std::array<std::uint32_t, 2> dilation, bool ceil_mode,
+                     const std::optional<MemoryConfig>& memory_config, DataType dtype, Layout output_layout) {
+    constexpr std::string_view op = "ttnn.max_pool2d_bw";
+    const auto g = window(op, batch_size, input_h, input_w, channels, kernel_size, stride, padding, dilation, ceil_mode);
+    const I blocks = (g.c + pool_detail::kChannelBlock - 1) / pool_detail::kChannelBlock;
+    return run_backward(
+        OpId::max_pool2d_bw, grad_output, &indices, g, static_cast<std::size_t>(g.n * blocks),
+        static_cast<std::size_t>((g.oh * g.ow + g.ih * g.iw) * std::min(g.c, pool_detail::kChannelBlock)),
+        [&](const float* grad, const std::int64_t* index, float* grad_in, std::size_t b, std::size_t e) {
+            kernels().max_pool_bw(grad, index, grad_in, g, b, e);
+        },
+        dtype, output_layout, memory_config);
+}
+
+Tensor avg_pool2d_bw(const Tensor& grad_output, std::uint32_t batch_size, std::uint32_t input_h, std::uint32_t input_w,
+                     std::uint32_t channels, std::array<std::uint32_t, 2> kernel_size,
+                     std::array<std::uint32_t, 2> stride, PoolPadding padding, bool ceil_mode, bool count_include_pad,
+                     std::optional<std::int64_t> divisor_override, const std::optional<MemoryConfig>& memory_config,
+                     DataType dtype, Layout output_layout) {
+    constexpr std::string_view op = "ttnn.avg_pool2d_bw";
+    auto g = window(op, batch_size, input_h, input_w, channels, kernel_size, stride, padding, {1, 1}, ceil_mode);
+    g.count_include_pad = count_include_pad;
+    if (divisor_override) {
+        if (*divisor_override <= 0)
+            throw InvalidArgument(op, "divisor_override=" + std::to_string(*divisor_override) + " must be positive");
+        g.divisor_override = *divisor_override;
+    }
+    const I covering = ((g.kh + g.sh - 1) / g.sh) * ((g.kw + g.sw - 1) / g.sw);
+    return run_backward(
+        OpId::avg_pool2d_bw, grad_output, nullptr, g, static_cast<std::size_t>(g.n * g.ih),
+        static_cast<std::size_t>(g.iw * covering * g.c),
+        [&](const float* grad, const std::int64_t*, float* grad_in, std::size_t b, std::size_t e) {
+            kernels().avg_pool_bw(grad, grad_in, g, b, e);
+        },
+        dtype, output_layout, memory_config);
 }
 
 namespace {

@@ -41,6 +41,18 @@ struct Kernels {
     void (*upsample_nearest)(const float* in, float* out, const Upsample2d& u, std::size_t row_begin, std::size_t row_end);
     void (*upsample_bilinear)(const float* in, float* out, const Upsample2d& u, std::size_t row_begin,
                               std::size_t row_end);
+    // max_pool plus the index (iy * iw + ix) of each output's first maximal input in row-major
+    // window order, as torch's max_pool2d_with_indices; rows of n*oh as max_pool.
+    void (*max_pool_indexed)(const float* in, float* out, std::int64_t* index, const Window2d& w,
+                             std::size_t row_begin, std::size_t row_end);
+    // The backward passes write input gradients [n, ih, iw, c]. max: grad_output added at `index`,
+    // over items [begin, end) of n * ceil(c / kChannelBlock) (image, channel block) pairs. avg:
+    // each input pixel gathers grad_output / divisor of the windows covering it, over rows
+    // [row_begin, row_end) of the n*ih input rows.
+    void (*max_pool_bw)(const float* grad, const std::int64_t* index, float* grad_in, const Window2d& w,
+                        std::size_t begin, std::size_t end);
+    void (*avg_pool_bw)(const float* grad, float* grad_in, const Window2d& w, std::size_t row_begin,
+                        std::size_t row_end);
 };
 
 namespace generic {

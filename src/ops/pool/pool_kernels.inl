@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 #include "pool_kernels.hpp"
 
@@ -177,8 +178,109 @@ void upsample_bilinear(const float* in, float* out, const Upsample2d& u, std::si
     }
 }
 
+// Strictly greater (or NaN) replaces: ties keep the earlier window position, as torch.
+inline void argmax_into(float* __restrict o, std::int64_t* __restrict index, const float* __restrict x,
+                        std::int64_t at, I c) {
+    for (I i = 0; i < c; ++i) {
+        const float v = x[i], a = o[i];
+        const bool take = v > a || v != v;
+        o[i] = take ? v : a;
+        index[i] = take ? at : index[i];
+    }
+}
+
+void max_pool_indexed(const float* in, float* out, std::int64_t* index, const Window2d& w, std::size_t row_begin,
+                      std::size_t row_end) {
+    const float lowest = -std::numeric_limits<float>::infinity();
+    for (std::size_t r = row_begin; r < row_end; ++r) {
+        const I n = static_cast<I>(r) / w.oh, oy = static_cast<I>(r) % w.oh;
+        for (I ox = 0; ox < w.ow; ++ox) {
+            const I at = (static_cast<I>(r) * w.ow + ox) * w.c;
+            float* o = out + at;
+            std::int64_t* idx = index + at;
+            std::fill(o, o + w.c, lowest);
+            std::int64_t first = -1;  // torch starts from the window's first input (an all -inf window)
+            for (I ky = 0; ky < w.kh; ++ky) {
+                const I iy = oy * w.sh - w.pt + ky * w.dh;
+                if (iy < 0 || iy >= w.ih) continue;
+                for (I kx = 0; kx < w.kw; ++kx) {
+                    const I ix = ox * w.sw - w.pl + kx * w.dw;
+                    if (ix < 0 || ix >= w.iw) continue;
+                    const std::int64_t flat = iy * w.iw + ix;
+                    if (first < 0) {
+                        first = flat;
+                        std::fill(idx, idx + w.c, first);
+                    }
+                    argmax_into(o, idx, in + ((n * w.ih + iy) * w.iw + ix) * w.c, flat, w.c);
+                }
+            }
+            if (first < 0) std::fill(idx, idx + w.c, std::int64_t{0});
+        }
+    }
+}
+
+// A scatter: the (image, channel block) items own disjoint outputs, so they run in parallel;
+// within one, grad_output is added in output order (torch's summation order).
+void max_pool_bw(const float* grad, const std::int64_t* index, float* grad_in, const Window2d& w, std::size_t begin,
+                 std::size_t end) {
+    const I blocks = (w.c + kChannelBlock - 1) / kChannelBlock, plane = w.ih * w.iw, outs = w.oh * w.ow;
+    for (std::size_t item = begin; item < end; ++item) {
+        const I n = static_cast<I>(item) / blocks, c0 = static_cast<I>(item) % blocks * kChannelBlock;
+        const I c1 = std::min(w.c, c0 + kChannelBlock);
+        float* gi = grad_in + n * plane * w.c;
+        for (I p = 0; p < plane; ++p) std::fill(gi + p * w.c + c0, gi + p * w.c + c1, 0.f);
+        const float* g = grad + n * outs * w.c;
+        const std::int64_t* idx = index + n * outs * w.c;
+        for (I o = 0; o < outs; ++o)
+            for (I c = c0; c < c1; ++c) gi[idx[o * w.c + c] * w.c + c] += g[o * w.c + c];
+    }
+}
+
+// The windows covering input position i along one dim: outputs [first, last] of
+// o*s - pad <= i < o*s - pad + k.
+inline std::pair<I, I> covering(I i, I pad, I k, I s, I out) {
+    const I hi = i + pad;  // o*s <= hi and o*s > hi - k
+    const I first = hi - k + 1 <= 0 ? 0 : (hi - k + 1 + s - 1) / s;
+    return {first, std::min(out - 1, hi / s)};
+}
+
+// torch's divisor of output (oy, ox): as avg_pool (window clipped to the padded input, or to the input).
+inline I avg_divisor(const Window2d& w, I oy, I ox) {
+    if (w.divisor_override) return w.divisor_override;
+    I y0 = oy * w.sh - w.pt, x0 = ox * w.sw - w.pl;
+    I y1 = std::min(y0 + w.kh, w.ih + w.pb), x1 = std::min(x0 + w.kw, w.iw + w.pr);
+    if (w.count_include_pad) return (y1 - y0) * (x1 - x0);
+    y0 = std::max<I>(y0, 0);
+    x0 = std::max<I>(x0, 0);
+    y1 = std::min(y1, w.ih);
+    x1 = std::min(x1, w.iw);
+    return std::max<I>(y1 - y0, 0) * std::max<I>(x1 - x0, 0);
+}
+
+void avg_pool_bw(const float* grad, float* grad_in, const Window2d& w, std::size_t row_begin, std::size_t row_end) {
+    for (std::size_t r = row_begin; r < row_end; ++r) {
+        const I n = static_cast<I>(r) / w.ih, iy = static_cast<I>(r) % w.ih;
+        const auto [oy0, oy1] = covering(iy, w.pt, w.kh, w.sh, w.oh);
+        for (I ix = 0; ix < w.iw; ++ix) {
+            float* __restrict gi = grad_in + (static_cast<I>(r) * w.iw + ix) * w.c;
+            std::fill(gi, gi + w.c, 0.f);
+            const auto [ox0, ox1] = covering(ix, w.pl, w.kw, w.sw, w.ow);
+            for (I oy = oy0; oy <= oy1; ++oy) {
+                for (I ox = ox0; ox <= ox1; ++ox) {
+                    const I d = avg_divisor(w, oy, ox);
+                    if (d <= 0) continue;
+                    const float divisor = static_cast<float>(d);
+                    const float* __restrict g = grad + ((n * w.oh + oy) * w.ow + ox) * w.c;
+                    for (I c = 0; c < w.c; ++c) gi[c] += g[c] / divisor;
+                }
+            }
+        }
+    }
+}
+
 }  // namespace
 
-const Kernels kKernels{max_pool, avg_pool, adaptive_max, adaptive_avg, global_avg, upsample_nearest, upsample_bilinear};
+const Kernels kKernels{max_pool,         avg_pool,         adaptive_max, adaptive_avg, global_avg, upsample_nearest,
+                       upsample_bilinear, max_pool_indexed, max_pool_bw,  avg_pool_bw};
 
 }  // namespace ttnn::ops::pool_detail::TTNN_POOL_ISA

@@ -66,17 +66,30 @@ void bind_pool(nb::module_& m) {
            std::uint32_t channels, nb::handle kernel_size, nb::handle stride, nb::handle pad, nb::handle dilation,
            bool ceil_mode, const OptMemory& memory_config, nb::handle dram_slice_config, nb::handle applied_shard_scheme,
            bool deallocate_input, bool reallocate_halo_output, bool return_indices, DataType dtype,
-           Layout output_layout, bool config_tensor_in_dram) {
+           Layout output_layout, bool config_tensor_in_dram) -> nb::object {
             constexpr std::string_view op = "ttnn.max_pool2d";
             (void)dram_slice_config, (void)applied_shard_scheme, (void)reallocate_halo_output,
                 (void)config_tensor_in_dram;
-            if (return_indices) throw InvalidArgument(op, "return_indices=True is not supported");
             const U2 k = pair(kernel_size, "kernel_size", op), s = pair(stride, "stride", op),
                      d = pair(dilation, "dilation", op);
             const auto p = padding(pad, op);
-            nb::gil_scoped_release release;
-            return ops::max_pool2d(input_tensor, batch_size, input_h, input_w, channels, k, s, p, d, ceil_mode,
-                                   memory_config, dtype, output_layout, deallocate_input);
+            if (return_indices) {
+                ops::MaxPoolWithIndices r;
+                {
+                    nb::gil_scoped_release release;
+                    r = ops::max_pool2d_with_indices(input_tensor, batch_size, input_h, input_w, channels, k, s, p, d,
+                                                     ceil_mode, memory_config, dtype, output_layout);
+                    if (deallocate_input) Tensor(input_tensor).deallocate();
+                }
+                return nb::make_tuple(r.output, r.indices);
+            }
+            Tensor r;
+            {
+                nb::gil_scoped_release release;
+                r = ops::max_pool2d(input_tensor, batch_size, input_h, input_w, channels, k, s, p, d, ceil_mode,
+                                    memory_config, dtype, output_layout, deallocate_input);
+            }
+            return nb::cast(std::move(r));
         },
         "input_tensor"_a, "batch_size"_a, "input_h"_a, "input_w"_a, "channels"_a, "kernel_size"_a, "stride"_a,
         "padding"_a, "dilation"_a, "ceil_mode"_a = false, nb::kw_only(), "memory_config"_a = nb::none(),
@@ -84,7 +97,48 @@ void bind_pool(nb::module_& m) {
         "reallocate_halo_output"_a = true, "return_indices"_a = false, "dtype"_a = DataType::BFLOAT16,
         "output_layout"_a = Layout::ROW_MAJOR, "config_tensor_in_dram"_a = false,
         "2-D max pooling of NHWC activations ([N, H, W, C] or [1, 1, N*H*W, C]); returns [1, 1, N*Ho*Wo, C] "
-        "in dtype (BFLOAT16 by default) and output_layout (ROW_MAJOR by default), as TT-NN.");
+        "in dtype (BFLOAT16 by default) and output_layout (ROW_MAJOR by default), as TT-NN. return_indices=True "
+        "returns (output, indices): INT32 indices iy * input_w + ix of each output's first maximal input, as "
+        "torch's max_pool2d(return_indices=True).");
+
+    m.def(
+        "max_pool2d_bw",
+        [](const Tensor& grad_output, const Tensor& indices, std::uint32_t batch_size, std::uint32_t input_h,
+           std::uint32_t input_w, std::uint32_t channels, nb::handle kernel_size, nb::handle stride, nb::handle pad,
+           nb::handle dilation, bool ceil_mode, const OptMemory& memory_config, DataType dtype, Layout output_layout) {
+            constexpr std::string_view op = "ttnn.max_pool2d_bw";
+            const U2 k = pair(kernel_size, "kernel_size", op), s = pair(stride, "stride", op),
+                     d = pair(dilation, "dilation", op);
+            const auto p = padding(pad, op);
+            nb::gil_scoped_release release;
+            return ops::max_pool2d_bw(grad_output, indices, batch_size, input_h, input_w, channels, k, s, p, d,
+                                      ceil_mode, memory_config, dtype, output_layout);
+        },
+        "grad_output"_a, "indices"_a, "batch_size"_a, "input_h"_a, "input_w"_a, "channels"_a, "kernel_size"_a,
+        "stride"_a, "padding"_a, "dilation"_a, "ceil_mode"_a = false, nb::kw_only(), "memory_config"_a = nb::none(),
+        "dtype"_a = DataType::BFLOAT16, "output_layout"_a = Layout::ROW_MAJOR,
+        "Gradient of max_pool2d's input [1, 1, N*H*W, C]: grad_output [1, 1, N*Ho*Wo, C] added at the indices "
+        "max_pool2d(return_indices=True) returned, as torch's max_pool2d_with_indices_backward.");
+
+    m.def(
+        "avg_pool2d_bw",
+        [](const Tensor& grad_output, std::uint32_t batch_size, std::uint32_t input_h, std::uint32_t input_w,
+           std::uint32_t channels, nb::handle kernel_size, nb::handle stride, nb::handle pad, bool ceil_mode,
+           bool count_include_pad, std::optional<std::int64_t> divisor_override, const OptMemory& memory_config,
+           DataType dtype, Layout output_layout) {
+            constexpr std::string_view op = "ttnn.avg_pool2d_bw";
+            const U2 k = pair(kernel_size, "kernel_size", op), s = pair(stride, "stride", op);
+            const auto p = padding(pad, op);
+            nb::gil_scoped_release release;
+            return ops::avg_pool2d_bw(grad_output, batch_size, input_h, input_w, channels, k, s, p, ceil_mode,
+                                      count_include_pad, divisor_override, memory_config, dtype, output_layout);
+        },
+        "grad_output"_a, "batch_size"_a, "input_h"_a, "input_w"_a, "channels"_a, "kernel_size"_a, "stride"_a,
+        "padding"_a, "ceil_mode"_a = false, "count_include_pad"_a = true, "divisor_override"_a = nb::none(),
+        nb::kw_only(), "memory_config"_a = nb::none(), "dtype"_a = DataType::BFLOAT16,
+        "output_layout"_a = Layout::ROW_MAJOR,
+        "Gradient of avg_pool2d's input [1, 1, N*H*W, C] from grad_output [1, 1, N*Ho*Wo, C], as torch's "
+        "avg_pool2d_backward.");
 
     m.def(
         "avg_pool2d",

@@ -168,8 +168,13 @@ def test_pool_errors(device):
         ttnn.max_pool2d(t, 1, 8, 8, 16, [3, 3], [1, 1], [2, 2], [1, 1])
     with pytest.raises(ValueError, match=r"ttnn\.avg_pool2d: divisor_override=0 must be positive"):
         ttnn.avg_pool2d(t, 1, 8, 8, 16, [2, 2], [2, 2], [0, 0], divisor_override=0)
-    with pytest.raises(ValueError, match=r"ttnn\.max_pool2d: return_indices=True is not supported"):
-        ttnn.max_pool2d(t, 1, 8, 8, 16, [2, 2], [2, 2], [0, 0], [1, 1], return_indices=True)
+    g = ttnn.from_torch(torch.randn(1, 1, 16, 16), dtype=ttnn.float32, device=device)
+    bad = ttnn.from_torch(torch.full((1, 1, 16, 16), 64, dtype=torch.int32), dtype=ttnn.int32, device=device)
+    with pytest.raises(ValueError, match=r"ttnn\.max_pool2d_bw: indices holds 64, outside the input's 8x8 pixels"):
+        ttnn.max_pool2d_bw(g, bad, 1, 8, 8, 16, [2, 2], [2, 2], [0, 0], [1, 1])
+    with pytest.raises(ValueError, match=r"ttnn\.avg_pool2d_bw: input_tensor has shape \[1, 1, 16, 16\], which does "
+                                         r"not match batch_size=1, input_h=3"):
+        ttnn.avg_pool2d_bw(g, 1, 6, 8, 16, [2, 2], [2, 2], [0, 0])
     with pytest.raises(ValueError, match=r"ttnn\.upsample: mode=\"bicubic\" is not supported"):
         ttnn.upsample(t, 2, mode="bicubic")
     with pytest.raises(ValueError, match=r"ttnn\.adaptive_avg_pool2d: output_size\[0\]=0 must be positive"):
@@ -179,3 +184,72 @@ def test_pool_errors(device):
     host = ttnn.from_torch(torch.randn(1, 8, 8, 16))
     with pytest.raises(ValueError, match=r"ttnn\.upsample: input_tensor is on the host"):
         ttnn.upsample(host, 2)
+
+
+# ---- return_indices and the backward passes (max_pool2d_bw, avg_pool2d_bw) ----
+
+MAX_BW = [
+    # (N, C, H, W, kernel, stride, padding, dilation, ceil_mode)
+    (2, 5, 9, 11, [3, 3], [2, 2], [1, 1], [1, 1], False),
+    (1, 300, 8, 8, [2, 2], [2, 2], [0, 0], [1, 1], False),   # more than one channel block
+    (2, 3, 10, 7, [3, 2], [1, 2], [1, 0], [2, 1], True),
+]
+
+
+def _flat(x_nchw):
+    n, c, h, w = x_nchw.shape
+    return x_nchw.permute(0, 2, 3, 1).reshape(1, 1, n * h * w, c).contiguous()
+
+
+def _unflat(t, n, c, h, w):
+    return ttnn.to_torch(t).reshape(n, h, w, c).permute(0, 3, 1, 2)
+
+
+@pytest.mark.parametrize("cfg", MAX_BW)
+def test_max_pool2d_return_indices_and_bw(device, cfg):
+    n, c, h, w, k, s, p, d, ceil = cfg
+    torch.manual_seed(0)
+    x = torch.relu(torch.randn(n, c, h, w)).round()  # zeros and small integers: many ties
+    x.requires_grad_(True)
+    ref, ref_idx = F.max_pool2d(x, k, s, p, d, ceil_mode=ceil, return_indices=True)
+    grad = torch.randn_like(ref)
+    ref.backward(grad)
+    xt = ttnn.from_torch(_flat(x.detach()), dtype=ttnn.float32, device=device)
+    out, idx = ttnn.max_pool2d(xt, n, h, w, c, k, s, p, d, ceil, return_indices=True, dtype=ttnn.float32)
+    ho, wo = ref.shape[2:]
+    assert idx.dtype == ttnn.int32
+    assert torch.equal(_unflat(out, n, c, ho, wo), ref.detach())
+    assert torch.equal(_unflat(idx, n, c, ho, wo).long(), ref_idx)
+    gt = ttnn.from_torch(_flat(grad), dtype=ttnn.float32, device=device)
+    gi = ttnn.max_pool2d_bw(gt, idx, n, h, w, c, k, s, p, d, ceil, dtype=ttnn.float32)
+    assert tuple(gi.shape) == (1, 1, n * h * w, c)
+    torch.testing.assert_close(_unflat(gi, n, c, h, w), x.grad, rtol=1e-6, atol=1e-6)
+
+
+AVG_BW = [
+    # (N, C, H, W, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override)
+    (2, 5, 9, 11, [3, 3], [2, 2], [1, 1], False, True, None),
+    (2, 5, 9, 11, [3, 3], [2, 2], [1, 1], True, False, None),
+    (1, 260, 6, 6, [2, 2], [2, 2], [0, 0], False, True, 3),
+    (1, 4, 7, 10, [3, 2], [1, 2], [1, 1], True, True, None),
+]
+
+
+@pytest.mark.parametrize("dtype", [ttnn.float32, ttnn.bfloat16])
+@pytest.mark.parametrize("cfg", AVG_BW)
+def test_avg_pool2d_bw(device, cfg, dtype):
+    n, c, h, w, k, s, p, ceil, include_pad, divisor = cfg
+    torch.manual_seed(0)
+    x = torch.randn(n, c, h, w, requires_grad=True)
+    ref = F.avg_pool2d(x, k, s, p, ceil_mode=ceil, count_include_pad=include_pad, divisor_override=divisor)
+    grad = torch.randn_like(ref)
+    gt = ttnn.from_torch(_flat(grad), dtype=dtype, device=device)
+    grad_rounded = ttnn.to_torch(gt).float()
+    ref_grad, = torch.autograd.grad(ref, x, _unflat_torch(grad_rounded, *ref.shape))
+    gi = ttnn.avg_pool2d_bw(gt, n, h, w, c, k, s, p, ceil, include_pad, divisor, dtype=dtype)
+    tol = 2.0 ** -7 if dtype == ttnn.bfloat16 else 1e-6
+    torch.testing.assert_close(_unflat(gi, n, c, h, w).float(), as_dtype(ref_grad, dtype), rtol=tol, atol=tol)
+
+
+def _unflat_torch(t, n, c, h, w):
+    return t.reshape(n, h, w, c).permute(0, 3, 1, 2)
