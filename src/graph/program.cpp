@@ -2,6 +2,7 @@
 #include "ttnn/graph/program.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <exception>
 #include <thread>
@@ -11,6 +12,7 @@
 #include "ttnn/core/tensor_ops.hpp"
 #include "ttnn/core/thread_pool.hpp"
 #include "ttnn/graph/mesh_io.hpp"
+#include "ttnn/graph/op_profile.hpp"
 #include "ttnn/ops/common.hpp"
 
 namespace ttnn::graph {
@@ -176,7 +178,15 @@ void Program::execute(const std::vector<Step>& steps, std::vector<Tensor>& slots
     for (const Step& step : steps) {
         operands.clear();
         for (ValueId id : step.inputs) operands.push_back(slots[id]);
+        const bool profiling = op_profile_enabled();
+        const auto started = profiling ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
         std::vector<Tensor> outs = step.kernel(operands);
+        if (profiling) {
+            std::string shapes;
+            for (const Tensor& t : operands) shapes += (shapes.empty() ? "" : " ") + runtime_signature(t);
+            op_profile_add(graph_.nodes()[step.node].op, shapes,
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        }
         if (outs.size() != step.outputs.size())
             throw InvalidState("Program: " + graph_.nodes()[step.node].op + " returned " + std::to_string(outs.size()) +
                                " outputs, expected " + std::to_string(step.outputs.size()));

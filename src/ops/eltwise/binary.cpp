@@ -160,7 +160,6 @@ TTNN_BINARY(multiply, kExact, a * b, wrap_mul(a, b))
 TTNN_BINARY(divide, kToFloat, a / b, static_cast<float>(static_cast<double>(a) / static_cast<double>(b)))
 TTNN_BINARY(maximum, kExact, (a != a) ? a : (a > b ? a : b), a > b ? a : b)
 TTNN_BINARY(minimum, kExact, (a != a) ? a : (a < b ? a : b), a < b ? a : b)
-TTNN_BINARY(pow, kNone, std::pow(a, b), a)
 TTNN_BINARY(atan2, kNone, std::atan2(a, b), a)
 TTNN_BINARY(squared_difference, kNone, (a - b) * (a - b), a)
 TTNN_BINARY(eq, kExact, fn::flag(a == b), std::int64_t{a == b})
@@ -192,6 +191,24 @@ TTNN_BINARY(fmod, kExact, std::fmod(a, b),
                 check_divisor(b, "ttnn.fmod");
                 return b == -1 ? std::int64_t{0} : a % b;
             }())
+// pow: a scalar exponent of 2 or 3 (x ** 2, gelu_new's x ** 3) multiplies instead of calling
+// std::pow per element, which is many times slower and does not vectorize.
+Tensor pow(const Operand& input_tensor_a, const Operand& input_tensor_b, std::optional<DataType> dtype,
+           const OptMemoryConfig& memory_config, const std::vector<UnaryWithParam>& activations) {
+    const auto any_int = [](std::int64_t a, std::int64_t) { return a; };
+    if (!eltwise::tensor_of(input_tensor_b) && eltwise::tensor_of(input_tensor_a)) {
+        const float e = eltwise::scalar_f32(input_tensor_b);
+        if (e == 2.0f)
+            return binary_impl<IntMode::kNone>(OpId::pow, input_tensor_a, input_tensor_b, dtype, memory_config,
+                                               activations, [](float a, float) { return a * a; }, any_int);
+        if (e == 3.0f)
+            return binary_impl<IntMode::kNone>(OpId::pow, input_tensor_a, input_tensor_b, dtype, memory_config,
+                                               activations, [](float a, float) { return a * a * a; }, any_int);
+    }
+    return binary_impl<IntMode::kNone>(OpId::pow, input_tensor_a, input_tensor_b, dtype, memory_config, activations,
+                                       [](float a, float b) { return std::pow(a, b); }, any_int);
+}
+
 #undef TTNN_BINARY
 
 }  // namespace ttnn::ops

@@ -27,9 +27,18 @@ namespace detail {
 
 inline constexpr std::size_t kStage = kTileElements;  // floats per staging block (one tile)
 
+// A unary functor may also offer a whole-block form, f.block(in, out, n) (a vectorized kernel);
+// run_block prefers it when the one operand is a tensor.
+template <class F>
+concept HasBlockForm = requires(const F& f, const float* in, float* out, std::size_t n) { f.block(in, out, n); };
+
 template <unsigned Mask, std::size_t K, class F, std::size_t... I>
 inline void run_block(std::size_t n, float* __restrict out, const F& f, const std::array<const float*, K>& ptrs,
                       std::index_sequence<I...>) {
+    if constexpr (K == 1 && Mask == 1 && HasBlockForm<F>) {
+        f.block(ptrs[0], out, n);
+        return;
+    }
     const std::array<const float*, K> p = ptrs;
     for (std::size_t i = 0; i < n; ++i) out[i] = f(p[I][((Mask >> I) & 1u) ? i : 0]...);
 }

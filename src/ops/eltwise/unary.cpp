@@ -2,8 +2,10 @@
 // device's threads, rounded to the input's dtype. Also the by-name table behind `activations`.
 #include <array>
 #include <cctype>
+#include <cstring>
 #include <string>
 
+#include "../matmul/gemm.hpp"  // the vectorized activations of the GEMM epilogue, reused here
 #include "eltwise_common.hpp"
 #include "storage_order.hpp"
 #include "ttnn/core/error.hpp"
@@ -30,8 +32,25 @@ Tensor unary_f32(OpId id, const Tensor& input, const OptMemoryConfig& memory_con
                                          output_memory_config(memory_config, input), f, {}, op);
 }
 
+// An activation with a vectorized block form: the GEMM epilogue's AVX2 kernel (run-time dispatch,
+// portable fallback) over each staged block; the scalar form serves the broadcast paths.
+struct VectorActivation {
+    gemm::Activation activation;
+    float (*scalar)(float);
+    float operator()(float v) const { return scalar(v); }
+    void block(const float* in, float* out, std::size_t n) const {
+        if (in != out) std::memcpy(out, in, n * sizeof(float));
+        gemm::apply_epilogue(out, 1, n, n, gemm::Epilogue{nullptr, activation});
+    }
+};
+
 }  // namespace
 
+#define TTNN_UNARY_VEC(name, activation, expr)                                                                 \
+    Tensor name(const Tensor& input_tensor, const OptMemoryConfig& memory_config) {                            \
+        return unary_f32(OpId::name, input_tensor, memory_config,                                              \
+                         VectorActivation{gemm::Activation::activation, [](float v) { return expr; }});        \
+    }
 #define TTNN_UNARY(name, expr)                                                           \
     Tensor name(const Tensor& input_tensor, const OptMemoryConfig& memory_config) {      \
         return unary_f32(OpId::name, input_tensor, memory_config, [](float v) { return expr; }); \
@@ -50,8 +69,8 @@ TTNN_UNARY(square, v * v)
 TTNN_UNARY(reciprocal, 1.0f / v)
 TTNN_UNARY(relu, fn::relu(v))
 TTNN_UNARY(relu6, fn::relu6(v))
-TTNN_UNARY(silu, fn::silu(v))
-TTNN_UNARY(tanh, std::tanh(v))
+TTNN_UNARY_VEC(silu, SILU, fn::silu(v))
+TTNN_UNARY_VEC(tanh, TANH, std::tanh(v))
 TTNN_UNARY(hardswish, fn::hardswish(v))
 TTNN_UNARY(hardsigmoid, fn::hardsigmoid(v))
 TTNN_UNARY(mish, fn::mish(v))
@@ -71,19 +90,29 @@ TTNN_UNARY(isnan, fn::flag(std::isnan(v)))
 TTNN_UNARY(isinf, fn::flag(std::isinf(v)))
 TTNN_UNARY(isfinite, fn::flag(std::isfinite(v)))
 
-TTNN_UNARY_FAST(exp, std::exp(v))
+Tensor exp(const Tensor& input_tensor, bool /*fast_and_approximate_mode*/, const OptMemoryConfig& memory_config) {
+    return unary_f32(OpId::exp, input_tensor, memory_config,
+                     VectorActivation{gemm::Activation::EXP, [](float v) { return std::exp(v); }});
+}
 TTNN_UNARY_FAST(log, std::log(v))
 TTNN_UNARY_FAST(sqrt, std::sqrt(v))
 TTNN_UNARY_FAST(rsqrt, 1.0f / std::sqrt(v))
-TTNN_UNARY_FAST(sigmoid, fn::sigmoid(v))
+Tensor sigmoid(const Tensor& input_tensor, bool /*fast_and_approximate_mode*/, const OptMemoryConfig& memory_config) {
+    return unary_f32(OpId::sigmoid, input_tensor, memory_config,
+                     VectorActivation{gemm::Activation::SIGMOID, [](float v) { return fn::sigmoid(v); }});
+}
 TTNN_UNARY_FAST(erf, std::erf(v))
 TTNN_UNARY_FAST(erfc, std::erfc(v))
 #undef TTNN_UNARY
+#undef TTNN_UNARY_VEC
 #undef TTNN_UNARY_FAST
 
 Tensor gelu(const Tensor& input_tensor, bool fast_and_approximate_mode, const OptMemoryConfig& memory_config) {
-    if (fast_and_approximate_mode) return unary_f32(OpId::gelu, input_tensor, memory_config, fn::gelu_tanh);
-    return unary_f32(OpId::gelu, input_tensor, memory_config, fn::gelu);
+    if (fast_and_approximate_mode)
+        return unary_f32(OpId::gelu, input_tensor, memory_config,
+                         VectorActivation{gemm::Activation::GELU_TANH, [](float v) { return fn::gelu_tanh(v); }});
+    return unary_f32(OpId::gelu, input_tensor, memory_config,
+                     VectorActivation{gemm::Activation::GELU, [](float v) { return fn::gelu(v); }});
 }
 
 Tensor hardtanh(const Tensor& input_tensor, float min_val, float max_val, const OptMemoryConfig& memory_config) {

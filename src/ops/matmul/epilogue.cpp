@@ -29,6 +29,7 @@ float activate(float x, Activation a) {
         case Activation::SIGMOID: return 1.0f / (1.0f + std::exp(-x));
         case Activation::HARDSIGMOID: return std::min(std::max(x / 6.0f + 0.5f, 0.0f), 1.0f);
         case Activation::TANH: return std::tanh(x);
+        case Activation::EXP: return std::exp(x);
     }
     return x;
 }

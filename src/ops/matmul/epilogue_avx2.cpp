@@ -81,6 +81,16 @@ inline __m256 activate(__m256 x) {
     } else if constexpr (A == Activation::HARDSIGMOID) {
         const __m256 y = _mm256_fmadd_ps(x, _mm256_set1_ps(1.0f / 6.0f), _mm256_set1_ps(0.5f));
         return _mm256_min_ps(_mm256_max_ps(y, _mm256_setzero_ps()), _mm256_set1_ps(1.0f));
+    } else if constexpr (A == Activation::EXP) {
+        // exp_ps clamps its input to [-87.3, 88.3]; restore e^x's limits: 0 below (denormals flushed,
+        // as the hardware does), (e^{x/2})^2 above (overflowing to inf past 88.72), NaN kept.
+        const __m256 under = _mm256_cmp_ps(x, _mm256_set1_ps(-87.3f), _CMP_LT_OQ);
+        const __m256 over = _mm256_cmp_ps(x, _mm256_set1_ps(88.3f), _CMP_GT_OQ);
+        const __m256 nan = _mm256_cmp_ps(x, x, _CMP_UNORD_Q);
+        const __m256 half = vec::exp_ps(_mm256_mul_ps(x, _mm256_set1_ps(0.5f)));
+        __m256 r = _mm256_andnot_ps(under, vec::exp_ps(x));
+        r = _mm256_blendv_ps(r, _mm256_mul_ps(half, half), over);
+        return _mm256_blendv_ps(r, x, nan);
     } else {
         return tanh_ps(x);
     }
@@ -119,6 +129,7 @@ void apply_epilogue_avx2(float* c, std::size_t rows, std::size_t cols, std::size
         case Activation::SIGMOID: run<Activation::SIGMOID>(c, rows, cols, ldc, e.bias); break;
         case Activation::HARDSIGMOID: run<Activation::HARDSIGMOID>(c, rows, cols, ldc, e.bias); break;
         case Activation::TANH: run<Activation::TANH>(c, rows, cols, ldc, e.bias); break;
+        case Activation::EXP: run<Activation::EXP>(c, rows, cols, ldc, e.bias); break;
     }
 }
 

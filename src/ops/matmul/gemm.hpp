@@ -45,7 +45,9 @@ Info info();
 
 // ---- engine ----------------------------------------------------------------------------------
 
-enum class Activation { NONE, RELU, RELU6, GELU, GELU_TANH, SILU, SIGMOID, HARDSIGMOID, TANH };
+// EXP is not a fused activation name (parse_activation never returns it): ttnn.exp reuses the
+// vectorized epilogue for its own blocks.
+enum class Activation { NONE, RELU, RELU6, GELU, GELU_TANH, SILU, SIGMOID, HARDSIGMOID, TANH, EXP };
 // TT-NN's fused activation names ("relu", "gelu", ...); InvalidArgument naming `op` otherwise.
 Activation parse_activation(std::string_view name, std::string_view op);
 

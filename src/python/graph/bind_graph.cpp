@@ -11,6 +11,7 @@
 #include "../nb_casters.hpp"
 #include "ttnn/core/error.hpp"
 #include "ttnn/graph/ir.hpp"
+#include "ttnn/graph/op_profile.hpp"
 #include "ttnn/graph/passes.hpp"
 #include "ttnn/graph/program.hpp"
 #include "ttnn/graph/text.hpp"
@@ -144,6 +145,16 @@ void bind_graph(nb::module_& m) {
         for (const auto& n : g.nodes()) reasons.push_back(lower::support_reason(g, n, options));
         return reasons;
     }, "graph"_a, "options"_a, "Per node: '' when C++ can lower it, else why not");
+    m.def(
+        "op_profile",
+        [] {
+            nb::list rows;
+            for (const OpProfileEntry& e : op_profile()) rows.append(nb::make_tuple(e.op, e.shapes, e.calls, e.seconds));
+            return rows;
+        },
+        "(op, operand shapes, calls, seconds) per bucket, largest first; recorded only under TTNN_PROFILE=1");
+    m.def("reset_op_profile", &reset_op_profile);
+    m.def("op_profile_enabled", &op_profile_enabled);
     m.def("rule_overloads", [] { return lower::RuleTable::instance().overloads(); });
     m.def("kernel_ops", [] { return KernelTable::instance().ops(); });
     m.def("pass_names", [] {

@@ -568,3 +568,26 @@ def test_mesh(mesh_device):
     i = ttnn.from_torch(torch.arange(8, dtype=torch.int32).reshape(2, 4), device=mesh_device, mesh_mapper=shard)
     got = ttnn.to_torch(ttnn.neg(i), mesh_composer=compose)
     assert torch.equal(got, -torch.arange(8, dtype=torch.int32).reshape(2, 4))
+
+
+@pytest.mark.parametrize("layout", [RM, TILE], ids=["rm", "tile"])
+def test_exp_limits(device, layout):
+    """The vectorized exp keeps e^x's limits: inf above the float range, 0 below it, NaN through."""
+    x = torch.tensor([float("inf"), -float("inf"), float("nan"), 88.5, 88.8, -87.0, -120.0, 0.0, 1.0, -1.0])
+    got = ttnn.to_torch(ttnn.exp(ttnn.from_torch(x, dtype=ttnn.float32, layout=layout, device=device)))
+    want = torch.exp(x)
+    want[want.abs() < 1.2e-38] = 0.0  # denormal results are flushed
+    torch.testing.assert_close(got, want, rtol=2e-7, atol=0.0, equal_nan=True)
+
+
+@pytest.mark.parametrize("exponent", [2.0, 3.0, 2.5, -1.0])
+@pytest.mark.parametrize("combo", FLOAT_COMBOS[:4], ids=combo_id)
+def test_pow_scalar_exponents(device, combo, exponent):
+    """x ** 2 and x ** 3 multiply (a fast path); other exponents call pow: both match torch."""
+    dtype, layout = combo
+    x = torch.rand(33, 65) * 4 + 0.25
+    t = ttnn.from_torch(x, dtype=dtype, layout=layout, device=device)
+    got = ttnn.to_torch(ttnn.pow(t, exponent)).float()
+    want = (ttnn.to_torch(t).float() ** exponent).to(got.dtype if dtype == ttnn.float32 else torch.bfloat16).float()
+    tol = dict(rtol=1e-6, atol=0.0) if dtype == ttnn.float32 else dict(rtol=2 ** -7, atol=0.0)
+    torch.testing.assert_close(got, want, **tol)
