@@ -341,3 +341,19 @@ def test_avg_pool1d_backward_stays_in_torch(device):
     metrics = train_and_check(model, [torch.randn(3, 8, 8)], device, expect_lowered=False, **FAST)
     entry = metrics["aten_ops"][AVGPOOL_BW]
     assert not entry["lowered"] and "rank 3" in entry["reason"]
+
+
+# ---- end to end ----
+
+def test_resnet18_train_step(device):
+    """torchvision resnet18 in train mode, one forward + backward: every parameter's gradient and
+    every running statistic against eager, and what (if anything) stayed in torch."""
+    torchvision = pytest.importorskip("torchvision")
+    torch.manual_seed(0)
+    model = torchvision.models.resnet18(weights=None).train()
+    x = torch.randn(2, 3, 64, 64)
+    metrics = train_and_check(model, [x], device, expect_lowered=False, numerics="fast", min_pcc=0.9999)
+    remaining = {op: e["reason"] for op, e in metrics["aten_ops"].items() if not e["lowered"]}
+    print(f"\nresnet18 train step: {metrics['ops_before']} ATen ops, {metrics['ops_after_in_torch']} in torch: "
+          f"{remaining}")
+    assert metrics["ops_after_in_torch"] == 0, f"ops left in torch: {remaining}"
