@@ -108,16 +108,37 @@ def _trace_inference(gm, example_inputs, option):
             full[pos] = t
         return gm(*full)
 
+    traced_inputs = [*user_inputs, *[example_inputs[i] for i in frozen_tensors]]
     with torch.no_grad():
-        aten_gm = make_fx(
-            torch.func.functionalize(with_params, remove="mutations"),
-            decomposition_table=decomposition_table(), tracing_mode="real",
-        )(*user_inputs, *[example_inputs[i] for i in frozen_tensors])
+        try:
+            # Fake tensors: the trace records the graph without computing it (a real trace would run
+            # the whole model once more at compile time).
+            aten_gm = _trace(with_params, traced_inputs, "fake")
+        except Exception as err:  # an op without a fake (meta) kernel: trace for real
+            warnings.warn(f"torch_ttnn: tracing with fake tensors failed ({type(err).__name__}: {err}); "
+                          "tracing with real tensors", stacklevel=2)
+            aten_gm = _trace(with_params, traced_inputs, "real")
     _placeholders_to_constants(aten_gm, len(user_inputs), [example_inputs[i] for i in frozen_tensors])
     if split is not None:
         split.check_traced(aten_gm, option)
         aten_gm.meta[_BatchSplit.META] = split
     return aten_gm, user_positions
+
+
+def _trace(fn, inputs, mode: str) -> torch.fx.GraphModule:
+    traced = make_fx(torch.func.functionalize(fn, remove="mutations"), decomposition_table=decomposition_table(),
+                     tracing_mode="real")
+    if mode == "real":
+        return traced(*inputs)
+    # A fake mode of our own with static shapes: make_fx's "fake" mode would adopt dynamo's tracing
+    # context and leave symbols in its shape environment that no guard can source.
+    from torch._subclasses.fake_tensor import FakeTensorMode
+
+    with torch._guards.tracing(None):
+        fake_mode = FakeTensorMode(allow_non_fake_inputs=True)
+        fakes = [fake_mode.from_tensor(t, static_shapes=True) if isinstance(t, torch.Tensor) else t for t in inputs]
+        with fake_mode:
+            return traced(*fakes)
 
 
 def _placeholders_to_constants(aten_gm: torch.fx.GraphModule, keep: int, values) -> None:
