@@ -124,6 +124,10 @@ SHAPES = [  # (a shape, b shape, transpose_a, transpose_b)
     ([33, 20], [48, 33], True, True),
     ([20, 33], [48, 33], False, True),
     ([2, 96, 40], [2, 50, 96], True, True),
+    ([70, 1], [1, 90], False, False),                 # rank-1 updates (K = 1): the outer-product path
+    ([1, 70], [1, 90], True, False),
+    ([70, 1], [90, 1], False, True),
+    ([3, 40, 1], [3, 1, 50], False, False),
 ]
 
 
