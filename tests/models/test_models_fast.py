@@ -1,5 +1,7 @@
 """CI subset of the model suite: a few small rows, compiled with torch_ttnn, must match fp32 eager
-(PCC >= 0.99) with no op left in PyTorch. Speed is not asserted here (see tools/run_models.py)."""
+(PCC >= 0.99) with no op left in PyTorch; the rows with real weights or data must also keep their
+task metrics (test_extra_rows.check_task_metrics). Speed is not asserted here (see
+tools/run_models.py)."""
 import os
 import sys
 
@@ -10,6 +12,7 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 from tests.models import measure, registry  # noqa: E402
+from tests.models.test_extra_rows import check_task_metrics  # noqa: E402
 
 _tt, _why = measure.ttnn_backend()
 pytestmark = pytest.mark.skipif(
@@ -18,6 +21,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.mark.parametrize("name", registry.small_rows())
 def test_small_model_end_to_end(name, tmp_path):
+    missing = registry.get(name).missing_packages()
+    if missing:
+        pytest.skip(f"missing packages: {', '.join(missing)} (make deps installs them)")
     res = measure.measure(name, out_path=str(tmp_path / "result.json"), metrics_dir=str(tmp_path),
                           inductor=False, census=False, iters=1, budget=0.0)
     assert not res.get("error_class"), f"{res.get('error_class')}: {res.get('error')}\n{res.get('traceback', '')}"
@@ -27,3 +33,4 @@ def test_small_model_end_to_end(name, tmp_path):
     assert res.get("ops_after_in_torch") == 0, {
         op: i for op, i in (res.get("aten_ops") or {}).items() if i.get("lowered") is False}
     assert res["status"] == "✅"
+    check_task_metrics(name, res)
