@@ -159,7 +159,7 @@ ValueId conv_grad_input(Emitter& e) {
 // channels within a group (cig), whose channels are (group, n) and whose [Cout, N, Ho, Wo] kernel is
 // grad_output transposed; stride d, dilation s. Its spatial output can exceed the kernel by the
 // rows the forward's stride dropped, so it is cropped.
-ValueId conv_grad_weight(Emitter& e) {
+ValueId conv_grad_weight_by_conv(Emitter& e) {
     const IntList& x = e.tensor_type(kInput).shape;
     const IntList& w = e.tensor_type(kWeight).shape;
     const IntList& go = e.tensor_type(kGradOut).shape;
@@ -197,6 +197,60 @@ ValueId conv_grad_weight(Emitter& e) {
                    retyped(out_t, {cig, w[2], w[3], cout}));
     }
     return permute(e, y, {3, 0, 1, 2});
+}
+
+// groups == 1: one GEMM over im2col columns. grad_weight [Cout, kh*kw*Cin] = grad_output^T
+// [Cout, N*Ho*Wo] @ cols [N*Ho*Wo, kh*kw*Cin], cols being the kh*kw strided windows of the padded
+// channels-last input side by side. The convolution form above has a single input channel per
+// image and a kernel as large as the output map, which convolution kernels run far below peak.
+constexpr std::int64_t kMaxIm2colElements = std::int64_t{1} << 26;  // 256 MB of float32 columns
+
+std::int64_t im2col_elements(const NodeView& n) {
+    const IntList& w = n.tensor_type(kWeight).shape;
+    const IntList& go = n.tensor_type(kGradOut).shape;
+    return go[0] * go[2] * go[3] * w[1] * w[2] * w[3];
+}
+
+ValueId conv_grad_weight_by_gemm(Emitter& e) {
+    const IntList& x = e.tensor_type(kInput).shape;
+    const IntList& w = e.tensor_type(kWeight).shape;
+    const IntList& go = e.tensor_type(kGradOut).shape;
+    const std::int64_t n = x[0], cin = x[1], cout = go[1], ho = go[2], wo = go[3], kh = w[2], kw = w[3];
+    const IntList s = pair_of(e, kStride), p = pair_of(e, kPadding), d = pair_of(e, kDilation);
+    const ValueType out_t = e.ttnn_type(1);
+
+    ValueId xl = permute(e, e.input(kInput), {0, 2, 3, 1});  // [N, H, W, Cin]
+    const IntList padded{n, x[2] + 2 * p[0], x[3] + 2 * p[1], cin};
+    if (p[0] != 0 || p[1] != 0)
+        xl = e.emit("ttnn.pad", {ValueRef{xl}},
+                    {{"output_padded_shape", padded}, {"input_tensor_start", IntList{0, p[0], p[1], 0}}, {"value", 0.0}},
+                    retyped(e.out().type(xl), padded));
+    graph::ValueList windows;
+    for (std::int64_t i = 0; i < kh; ++i)
+        for (std::int64_t j = 0; j < kw; ++j) {
+            const IntList start{0, i * d[0], j * d[1], 0};
+            const IntList end{n, i * d[0] + (ho - 1) * s[0] + 1, j * d[1] + (wo - 1) * s[1] + 1, cin};
+            windows.ids.push_back(e.emit("ttnn.slice", {ValueRef{xl}},
+                                         {{"slice_start", start}, {"slice_end", end}, {"slice_step", IntList{1, s[0], s[1], 1}}},
+                                         retyped(e.out().type(xl), {n, ho, wo, cin})));
+        }
+    ValueId cols = windows.ids.size() == 1
+                       ? windows.ids[0]
+                       : e.emit("ttnn.concat", {windows}, {{"dim", std::int64_t{3}}},
+                                retyped(e.out().type(xl), {n, ho, wo, kh * kw * cin}));
+    cols = reshape(e, cols, {n * ho * wo, kh * kw * cin});
+    ValueId g = permute(e, e.input(kGradOut), {0, 2, 3, 1});
+    g = reshape(e, g, {n * ho * wo, cout});
+    Kwargs kwargs{{"transpose_a", true}};
+    add_numerics(e, kwargs);
+    ValueId y = e.emit("ttnn.matmul", {ValueRef{g}, ValueRef{cols}}, std::move(kwargs), retyped(out_t, {cout, kh * kw * cin}));
+    y = reshape(e, y, {cout, kh, kw, cin});
+    return permute(e, y, {0, 3, 1, 2});
+}
+
+ValueId conv_grad_weight(Emitter& e) {
+    if (e.int_arg(kGroups) == 1 && im2col_elements(e) <= kMaxIm2colElements) return conv_grad_weight_by_gemm(e);
+    return conv_grad_weight_by_conv(e);
 }
 
 void emit_conv_backward(Emitter& e) {
