@@ -71,7 +71,8 @@ std::int64_t product(const IntList& v, std::size_t from = 0) {
 
 // ---- layer norm over the trailing normalized_shape ----
 
-std::string last_dims_supports(const NodeView& n, std::initializer_list<std::size_t> tensors) {
+std::string last_dims_supports(const NodeView& n, std::initializer_list<std::size_t> tensors,
+                               bool statistics_lowered = false) {
     if (auto r = floating(n, tensors); !r.empty()) return r;
     const IntList norm = n.int_list_arg(1);
     const IntList& shape = n.tensor_type(0).shape;
@@ -82,7 +83,7 @@ std::string last_dims_supports(const NodeView& n, std::initializer_list<std::siz
         if (shape[shape.size() - norm.size() + i] != norm[i])
             return op_of(n) + "normalized_shape " + graph::to_string(n.arg(1)) + " does not match input " +
                    n.tensor_type(0).to_string();
-    return statistics_unread(n);
+    return statistics_lowered ? std::string() : statistics_unread(n);
 }
 
 // Emits `op` over the normalized dims flattened into one; weight (arg 2) and bias (arg `bias`).
@@ -99,6 +100,30 @@ void emit_last_dims(Emitter& e, const std::string& op, std::optional<std::size_t
     ValueType out = e.ttnn_type(0);
     const ValueId y = e.emit(op, {ValueRef{x}}, std::move(k), with_shape(out, flat));
     e.bind_output(0, reshape(e, y, out.shape));
+}
+
+// native_layer_norm -> (out, mean, rstd). A training graph's backward reads the saved statistics:
+// they are computed beside ttnn.layer_norm (biased variance, as the normalization uses).
+void emit_native_layer_norm(Emitter& e) {
+    emit_last_dims(e, "ttnn.layer_norm", 3, e.scalar_arg(4));
+    if (!output_read(e, 1) && !output_read(e, 2)) return;
+    const IntList norm = e.int_list_arg(1);
+    const IntList& shape = e.tensor_type(0).shape;
+    IntList flat(shape.begin(), shape.end() - static_cast<std::ptrdiff_t>(norm.size()));
+    flat.push_back(product(norm));
+    IntList stat_flat = flat;
+    stat_flat.back() = 1;
+    const ValueId x = reshape(e, e.input(0), flat);
+    const ValueType stat_t = with_shape(e.ttnn_type(1), stat_flat);
+    const Kwargs over_last{{"dim", IntList{static_cast<std::int64_t>(flat.size()) - 1}}, {"keepdim", true}};
+    const ValueId mean = e.emit("ttnn.mean", {ValueRef{x}}, over_last, stat_t);
+    Kwargs var_kw = over_last;
+    var_kw["correction"] = std::int64_t{0};
+    const ValueId var = e.emit("ttnn.var", {ValueRef{x}}, std::move(var_kw), stat_t);
+    const ValueId shifted = e.emit("ttnn.add", {ValueRef{var}, e.scalar_arg(4)}, {}, stat_t);
+    const ValueId rstd = e.emit("ttnn.rsqrt", {ValueRef{shifted}}, {}, stat_t);
+    e.bind_output(1, reshape(e, mean, e.output_type(1).shape));
+    e.bind_output(2, reshape(e, rstd, e.output_type(2).shape));
 }
 
 // ---- batch norm ----
@@ -156,8 +181,8 @@ void emit_group_norm(Emitter& e) {
 }  // namespace
 
 void register_norm_rules(RuleTable& table) {
-    table.add({"aten::native_layer_norm.default", [](const NodeView& n) { return last_dims_supports(n, {0, 2, 3}); },
-               [](Emitter& e) { emit_last_dims(e, "ttnn.layer_norm", 3, e.scalar_arg(4)); }});
+    table.add({"aten::native_layer_norm.default", [](const NodeView& n) { return last_dims_supports(n, {0, 2, 3}, true); },
+               emit_native_layer_norm});
     table.add({"aten::native_batch_norm.default", [](const NodeView& n) { return batch_norm_supports(n, true); },
                [](Emitter& e) { emit_batch_norm(e, 7); }});
     table.add({"aten::_native_batch_norm_legit_no_training.default",

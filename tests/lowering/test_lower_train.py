@@ -226,6 +226,14 @@ def test_conv_bn_relu_train(device):
                     overloads=["aten.convolution_backward.default", BN], **_fast(atol=2e-4, rtol=1e-4))
 
 
+def test_layer_norm_train(device):
+    """A transformer MLP block: layer_norm's backward reads its saved mean and rstd."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(6, 16), nn.LayerNorm(16), nn.GELU(), nn.Linear(16, 4))
+    train_and_check(model, [torch.randn(2, 5, 6)], device, overloads=["aten.native_layer_norm.default"],
+                    **_fast(atol=1e-5, rtol=1e-4))
+
+
 def test_batch_norm_train_faithful(device):
     torch.manual_seed(0)
     model = nn.BatchNorm2d(6)
