@@ -5,7 +5,9 @@
 
 Phases, each on a fresh deep copy of the same seeded model, in one process:
   eager     fp32 reference: first call (warm-up) then steady calls; reference outputs (or, for
-            "-train" rows, the input's gradient after mean(output).backward()).
+            "-train" rows, the input's gradient after loss(output).backward(), loss a fixed random
+            projection); for "-train" rows also torch's own bfloat16 model against it
+            (pcc_torch_bf16): how far bf16 numerics alone move the gradient.
   ttnn      torch.compile(model, backend=torch_ttnn.backend,
                           options=torch_ttnn.TorchTtnnOption(device=dev, metrics_path=...)):
             first call (compile + run) = first_run_ms, PCC vs eager, steady calls, compiler metrics.
@@ -200,6 +202,21 @@ class Runner:
                     return [out]
                 return [out.sequences] + ([torch.stack(out.scores, 1)] if out.scores else [])
             return _flat_outputs(row, model(*args, **kwargs))
+
+
+def torch_bf16_reference(row, base, args, kwargs, ref) -> dict:
+    """PCC of torch's own bfloat16 model (weights and float inputs cast) against the fp32 eager
+    reference: the gradient PCC that bf16 numerics alone reach, a ceiling for faithful mode."""
+    def cast(v):
+        return v.to(torch.bfloat16) if isinstance(v, torch.Tensor) and v.is_floating_point() else v
+
+    try:
+        model = copy.deepcopy(base).to(torch.bfloat16)
+        torch.manual_seed(SEED)
+        got = Runner(row, [cast(a) for a in args], {k: cast(v) for k, v in kwargs.items()})(model)
+        return {"pcc_torch_bf16": compare(ref, [g.float() for g in got])["pcc"]}
+    except Exception as e:  # noqa: BLE001  (some models do not run in bf16 on the CPU)
+        return {"pcc_torch_bf16_error": f"{type(e).__name__}: {str(e)[:200]}"}
 
 
 def _compile(row, model, **compile_kw):
@@ -419,6 +436,8 @@ def measure(name: str, full: bool = False, out_path: str | None = None, metrics_
         save()
         return res
     gc.collect()
+    if row.train:
+        res.update(torch_bf16_reference(row, base, args, kwargs, ref))
 
     # ---- ttnn
     res["phase"] = "ttnn"
