@@ -97,5 +97,12 @@ def _default_device():
     """ttnn's built-in default device: device 0, opened once and kept for the process."""
     global _DEFAULT_DEVICE
     if _DEFAULT_DEVICE is None:
-        _DEFAULT_DEVICE = ttnn.open_device(device_id=0)
+        try:
+            _DEFAULT_DEVICE = ttnn.open_device(device_id=0)
+        except Exception as err:
+            if "already open" not in str(err):
+                raise
+            raise ValueError(
+                "torch_ttnn: TorchTtnnOption(device=None) opens device 0 as the default device, but device 0 is "
+                "already open (by you); pass it: TorchTtnnOption(device=<your device>)") from err
     return _DEFAULT_DEVICE

@@ -201,3 +201,19 @@ def test_training_graph_compiles_forward_and_backward(device, tmp_path):
     assert pcc(model[0].weight.grad, ref_model[0].weight.grad) > 0.9999
     names = [g["name"] for g in json.loads(path.read_text())["graphs"]]
     assert any(n.startswith("forward") for n in names) and any(n.startswith("backward") for n in names)
+
+
+def test_default_device_taken_by_the_user_is_a_clear_error():
+    """TorchTtnnOption(device=None) opens device 0; if the user already holds it, the error says
+    to pass that device (a fresh process: the test session's own default device may be open)."""
+    code = (
+        "import torch, ttnn, torch_ttnn\n"
+        "d = ttnn.open_device(device_id=0)\n"
+        "f = torch.compile(lambda x: x + 1, backend=torch_ttnn.backend)\n"
+        "try:\n"
+        "    f(torch.ones(3))\n"
+        "except Exception as e:\n"
+        "    print('ERR', e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300).stdout
+    assert "ERR" in out and "already open" in out and "TorchTtnnOption(device=" in out, out
