@@ -106,6 +106,19 @@ struct SmallM {
 inline constexpr std::size_t kSmallM = 32;  // up to this many rows the direct kernel beats decode + BLAS
 void small_m_avx2(const SmallM& problem, ThreadPool& pool);
 
+// y[m x n] = x (m x k, row-major) @ (W & w_mask)^T with W [n x k] row-major in bf16 or fp32 (torch's
+// nn.Linear layout, transpose_b=True): one term, fp32 accumulation (small_m_nt_avx2.cpp).
+struct SmallMNT {
+    std::size_t m = 0, k = 0, n = 0;
+    const float* x = nullptr;
+    const std::byte* w = nullptr;
+    bool w_bf16 = false;
+    std::uint32_t w_mask = 0xFFFFFFFFu;
+    float* y = nullptr;
+};
+inline constexpr std::size_t kSmallMNT = 16;  // up to this many rows streaming W beats BLAS
+void small_m_nt_avx2(const SmallMNT& problem, ThreadPool& pool);
+
 // GFLOP/s of 256-bit FMA chains on all of `pool`'s threads for `seconds` (peak_avx2.cpp; AVX2 hosts only).
 double measure_fma_peak_avx2(ThreadPool& pool, double seconds);
 

@@ -132,6 +132,16 @@ bool use_direct(const Geometry& g, const Tensor& b, bool bf16_accumulate) {
     return eligible && (g.shape.m <= gemm::kSmallM || bf16_accumulate);
 }
 
+// nn.Linear's [out, in] weight (transpose_b), row-major bf16/fp32, for few rows: streamed by rows,
+// one fidelity term and fp32 accumulation only (else the general path runs).
+bool use_direct_nt(const Geometry& g, const Tensor& b, bool faithful, const ComputeKernelConfig& config,
+                   const gemm::FidelityMasks& masks) {
+    return use_avx2_kernels() && g.batch == 1 && g.shape.trans_b && !g.shape.trans_a && g.shape.k > 0 &&
+           g.shape.m <= gemm::kSmallMNT && g.shape.ldb == g.shape.k && b.num_shards() == 1 &&
+           b.layout() == Layout::ROW_MAJOR && (b.dtype() == DataType::BFLOAT16 || b.dtype() == DataType::FLOAT32) &&
+           (!faithful || (config.fp32_dest_acc_en && !masks.two_terms));
+}
+
 MemoryConfig output_config(const std::optional<MemoryConfig>& requested, const Tensor& a) {
     if (requested) return *requested;
     // A sharded input's shard spec does not fit the product's shape: fall back to DRAM interleaved.
@@ -206,6 +216,28 @@ Tensor matmul_impl(const Tensor& a, const Tensor& b, const std::optional<Tensor>
         }
         sm.x[0] = av.data();  // after make_private: the masked copy, not the caller's tensor
         gemm::small_m_avx2(sm, pool);
+        if (epilogue.bias != nullptr || epilogue.activation != gemm::Activation::NONE) {
+            gemm::apply_epilogue(out.data(), g.shape.m, g.shape.n, g.shape.n, epilogue);
+        }
+        return make_output(out, out_dtype, out_layout, memory_config, a.device(), op);
+    }
+
+    const gemm::FidelityMasks nt_masks =
+        faithful ? gemm::fidelity_masks(config, a_values == DataType::FLOAT32, b_values == DataType::FLOAT32)
+                 : gemm::FidelityMasks{};
+    if (use_direct_nt(g, b, faithful, config, nt_masks)) {
+        gemm::SmallMNT sm;
+        sm.m = g.shape.m, sm.k = g.shape.k, sm.n = g.shape.n;
+        sm.w = b.shard_data(0, op);
+        sm.w_bf16 = b.dtype() == DataType::BFLOAT16;
+        sm.y = out.data();
+        if (faithful) {
+            av.make_private();
+            gemm::mask_a(av.data(), av.size(), nt_masks, nullptr);
+            sm.w_mask = nt_masks.b;
+        }
+        sm.x = av.data();  // after make_private: the masked copy, not the caller's tensor
+        gemm::small_m_nt_avx2(sm, pool);
         if (epilogue.bias != nullptr || epilogue.activation != gemm::Activation::NONE) {
             gemm::apply_epilogue(out.data(), g.shape.m, g.shape.n, g.shape.n, epilogue);
         }

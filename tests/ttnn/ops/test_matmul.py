@@ -124,6 +124,9 @@ SHAPES = [  # (a shape, b shape, transpose_a, transpose_b)
     ([33, 20], [48, 33], True, True),
     ([20, 33], [48, 33], False, True),
     ([2, 96, 40], [2, 50, 96], True, True),
+    ([3, 33], [48, 33], False, True),                 # few rows x nn.Linear's weight: the streaming kernel
+    ([1, 70], [5, 70], False, True),
+    ([16, 7], [9, 7], False, True),
     ([70, 1], [1, 90], False, False),                 # rank-1 updates (K = 1): the outer-product path
     ([1, 70], [1, 90], True, False),
     ([70, 1], [90, 1], False, True),
@@ -187,16 +190,20 @@ def test_linear_transpose_b_is_torch_weight(device, fast_mode):
 @pytest.mark.parametrize("in_dtype", [ttnn.float32, ttnn.bfloat16])
 @pytest.mark.parametrize("rows", [5, 40])  # the direct (few rows / bf16 destination) and BLAS paths
 @pytest.mark.parametrize("layout", [TILE, RM])  # the direct kernel reads either weight layout in place
-def test_fidelity_matches_engine_model(device, fidelity, fp32_dest_acc, in_dtype, rows, layout):
+@pytest.mark.parametrize("weight_nt", [False, True], ids=["w_kn", "w_nk"])  # [n, k] + transpose_b: nn.Linear's
+def test_fidelity_matches_engine_model(device, fidelity, fp32_dest_acc, in_dtype, rows, layout, weight_nt):
     rng = np.random.default_rng(3)
     a = rng.standard_normal((rows, 96)).astype(np.float32)
     b = rng.standard_normal((96, 48)).astype(np.float32)
     ta = to_dev(torch.from_numpy(a), device, in_dtype, layout)
-    tb = to_dev(torch.from_numpy(b), device, in_dtype, layout)
+    tb = to_dev(torch.from_numpy(b.T.copy() if weight_nt else b), device, in_dtype, layout)
     # The engine sees what the tensors hold: bf16 tensors hold a rounded copy.
     a_in, b_in = back(ta).numpy(), back(tb).numpy()
+    if weight_nt:
+        b_in = b_in.T.copy()
     is_fp32 = in_dtype == ttnn.float32
-    out = back(ttnn.matmul(ta, tb, dtype=ttnn.float32, compute_kernel_config=config(fidelity, fp32_dest_acc))).numpy()
+    out = back(ttnn.matmul(ta, tb, transpose_b=weight_nt, dtype=ttnn.float32,
+                           compute_kernel_config=config(fidelity, fp32_dest_acc))).numpy()
     ref = engine_matmul(a_in, b_in, fidelity, fp32_dest_acc, is_fp32, is_fp32)
     bound = abs_bound(a_in, b_in)
     if fp32_dest_acc:
