@@ -6,8 +6,8 @@
 Phases, each on a fresh deep copy of the same seeded model, in one process:
   eager     fp32 reference: first call (warm-up) then steady calls; reference outputs (or, for
             "-train" rows, the input's gradient after loss(output).backward(), loss a fixed random
-            projection); for "-train" rows also torch's own bfloat16 model against it
-            (pcc_torch_bf16): how far bf16 numerics alone move the gradient.
+            projection); also torch's own bfloat16 model against it (pcc_torch_bf16): how far
+            bf16 numerics alone move the output or gradient.
   ttnn      torch.compile(model, backend=torch_ttnn.backend,
                           options=torch_ttnn.TorchTtnnOption(device=dev, metrics_path=...)):
             first call (compile + run) = first_run_ms, PCC vs eager, steady calls, compiler metrics.
@@ -206,7 +206,7 @@ class Runner:
 
 def torch_bf16_reference(row, base, args, kwargs, ref) -> dict:
     """PCC of torch's own bfloat16 model (weights and float inputs cast) against the fp32 eager
-    reference: the gradient PCC that bf16 numerics alone reach, a ceiling for faithful mode."""
+    reference: what bf16 numerics alone reach, a ceiling for faithful mode."""
     def cast(v):
         return v.to(torch.bfloat16) if isinstance(v, torch.Tensor) and v.is_floating_point() else v
 
@@ -436,7 +436,7 @@ def measure(name: str, full: bool = False, out_path: str | None = None, metrics_
         save()
         return res
     gc.collect()
-    if row.train:
+    if row.mode == "forward":
         res.update(torch_bf16_reference(row, base, args, kwargs, ref))
 
     # ---- ttnn
