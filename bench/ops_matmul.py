@@ -37,6 +37,10 @@ SHAPES = [
     ("batch-1 linear [1,768]x[768,3072]", [1, 768], [768, 3072], "linear"),
     ("batch-1 linear [1,3072]x[3072,768]", [1, 3072], [3072, 768], "linear"),
     ("small batch   [32,768]x[768,3072]", [32, 768], [768, 3072], "linear"),
+    # nn.Linear's [out, in] weight, row-major, transpose_b=True: what compiled models pass.
+    ("nt batch-1    [1,768]x[3072,768]^T", [1, 768], [768, 3072], "linear_nt"),
+    ("nt batch-1    [1,3072]x[768,3072]^T", [1, 3072], [3072, 768], "linear_nt"),
+    ("nt decode-8   [8,4096]x[4096,4096]^T", [8, 4096], [4096, 4096], "linear_nt"),
 ]
 
 
@@ -66,6 +70,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--modes", default="hifi4,fast,lofi,default")
     parser.add_argument("--threads", type=int, default=None, help="device threads (default: all cores)")
+    parser.add_argument("--only", default="", help="run the shapes whose name contains this text")
     parser.add_argument("--cpu-time", action="store_true", help="1 thread each, timed by thread CPU time")
     args = parser.parse_args()
     clock = time.thread_time if args.cpu_time else time.perf_counter
@@ -93,6 +98,8 @@ def main():
     lofi = ttnn.WormholeComputeKernelConfig(math_fidelity=ttnn.MathFidelity.LoFi, fp32_dest_acc_en=True)
     torch.manual_seed(0)
     for name, a_shape, b_shape, kind in SHAPES:
+        if args.only not in name:
+            continue
         a = torch.randn(a_shape)
         b = torch.randn(b_shape) / b_shape[-2] ** 0.5
         flops = 2 * a.numel() // a_shape[-1] * a_shape[-1] * b_shape[-1]
@@ -107,7 +114,10 @@ def main():
         for mode in modes:
             dtype = ttnn.float32 if mode == "fast" else ttnn.bfloat16
             ta = ttnn.from_torch(a, dtype=dtype, layout=ttnn.TILE_LAYOUT, device=device)
-            tb = ttnn.from_torch(b, dtype=dtype, layout=ttnn.TILE_LAYOUT, device=device)
+            if kind == "linear_nt":
+                tb = ttnn.from_torch(w_t, dtype=dtype, layout=ttnn.ROW_MAJOR_LAYOUT, device=device)
+            else:
+                tb = ttnn.from_torch(b, dtype=dtype, layout=ttnn.TILE_LAYOUT, device=device)
             tbias = ttnn.from_torch(bias.reshape(1, -1), dtype=dtype, layout=ttnn.TILE_LAYOUT, device=device)
             config = {"hifi4": hifi4, "lofi": lofi}.get(mode)
             ttnn.set_numerics_mode(ttnn.NumericsMode.FAST if mode == "fast" else ttnn.NumericsMode.FAITHFUL)
@@ -115,11 +125,11 @@ def main():
             def ours():
                 if kind == "matmul":
                     return ttnn.matmul(ta, tb, compute_kernel_config=config)
-                return ttnn.linear(ta, tb, bias=tbias, compute_kernel_config=config)
+                return ttnn.linear(ta, tb, bias=tbias, transpose_b=kind == "linear_nt", compute_kernel_config=config)
 
             t_ours, t_torch = alternate_medians([ours, torch_call], args.repeats, clock)
             gflops = flops / t_ours / 1e9
-            w_gbs = b.numel() * (2 if dtype == ttnn.bfloat16 else 4) / t_ours / 1e9 if a_shape[0] == 1 else None
+            w_gbs = b.numel() * (2 if dtype == ttnn.bfloat16 else 4) / t_ours / 1e9 if a_shape[0] <= 8 else None
             print(f"{name:40} {mode:8} {t_ours * 1e3:8.3f} {gflops:8.1f} {100 * gflops / nominal:5.0f}% "
                   f"{100 * gflops / measured:5.0f}% {t_torch * 1e3:9.3f} {t_torch / t_ours:10.2f} "
                   f"{'' if w_gbs is None else f'{w_gbs:7.1f}'}")

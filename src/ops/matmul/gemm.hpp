@@ -107,7 +107,8 @@ inline constexpr std::size_t kSmallM = 32;  // up to this many rows the direct k
 void small_m_avx2(const SmallM& problem, ThreadPool& pool);
 
 // y[m x n] = x (m x k, row-major) @ (W & w_mask)^T with W [n x k] row-major in bf16 or fp32 (torch's
-// nn.Linear layout, transpose_b=True): one term, fp32 accumulation (small_m_nt_avx2.cpp).
+// nn.Linear layout, transpose_b=True): one fidelity term; fp32 accumulation or the bf16 destination
+// register's rounding per K tile (small_m_nt_avx2.cpp).
 struct SmallMNT {
     std::size_t m = 0, k = 0, n = 0;
     const float* x = nullptr;
@@ -115,6 +116,7 @@ struct SmallMNT {
     bool w_bf16 = false;
     std::uint32_t w_mask = 0xFFFFFFFFu;
     float* y = nullptr;
+    bool bf16_accumulate = false;
 };
 inline constexpr std::size_t kSmallMNT = 16;  // up to this many rows streaming W beats BLAS
 void small_m_nt_avx2(const SmallMNT& problem, ThreadPool& pool);

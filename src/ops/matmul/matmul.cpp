@@ -133,13 +133,12 @@ bool use_direct(const Geometry& g, const Tensor& b, bool bf16_accumulate) {
 }
 
 // nn.Linear's [out, in] weight (transpose_b), row-major bf16/fp32, for few rows: streamed by rows,
-// one fidelity term and fp32 accumulation only (else the general path runs).
-bool use_direct_nt(const Geometry& g, const Tensor& b, bool faithful, const ComputeKernelConfig& config,
-                   const gemm::FidelityMasks& masks) {
+// one fidelity term only (HiFi3's two run the general path).
+bool use_direct_nt(const Geometry& g, const Tensor& b, bool faithful, const gemm::FidelityMasks& masks) {
     return use_avx2_kernels() && g.batch == 1 && g.shape.trans_b && !g.shape.trans_a && g.shape.k > 0 &&
            g.shape.m <= gemm::kSmallMNT && g.shape.ldb == g.shape.k && b.num_shards() == 1 &&
            b.layout() == Layout::ROW_MAJOR && (b.dtype() == DataType::BFLOAT16 || b.dtype() == DataType::FLOAT32) &&
-           (!faithful || (config.fp32_dest_acc_en && !masks.two_terms));
+           (!faithful || !masks.two_terms);
 }
 
 MemoryConfig output_config(const std::optional<MemoryConfig>& requested, const Tensor& a) {
@@ -225,7 +224,7 @@ Tensor matmul_impl(const Tensor& a, const Tensor& b, const std::optional<Tensor>
     const gemm::FidelityMasks nt_masks =
         faithful ? gemm::fidelity_masks(config, a_values == DataType::FLOAT32, b_values == DataType::FLOAT32)
                  : gemm::FidelityMasks{};
-    if (use_direct_nt(g, b, faithful, config, nt_masks)) {
+    if (use_direct_nt(g, b, faithful, nt_masks)) {
         gemm::SmallMNT sm;
         sm.m = g.shape.m, sm.k = g.shape.k, sm.n = g.shape.n;
         sm.w = b.shard_data(0, op);
@@ -235,6 +234,7 @@ Tensor matmul_impl(const Tensor& a, const Tensor& b, const std::optional<Tensor>
             av.make_private();
             gemm::mask_a(av.data(), av.size(), nt_masks, nullptr);
             sm.w_mask = nt_masks.b;
+            sm.bf16_accumulate = !config.fp32_dest_acc_en;
         }
         sm.x = av.data();  // after make_private: the masked copy, not the caller's tensor
         gemm::small_m_nt_avx2(sm, pool);

@@ -44,47 +44,71 @@ inline float hsum(__m256 v) {
     return _mm_cvtss_f32(_mm_add_ss(t, _mm_shuffle_ps(t, t, 1)));
 }
 
-// y[r0 .. r0+XR, j0 .. j0+WR) = x rows . W rows j0.. (each W row read once per sweep of x rows;
-// later sweeps find them in L1).
-template <std::size_t XR, std::size_t WR>
-void block(const SmallMNT& s, std::size_t r0, std::size_t j0, __m256 mask, std::uint32_t mask1) {
+inline float masked(float v, std::uint32_t mask) {
+    std::uint32_t u;
+    __builtin_memcpy(&u, &v, 4);
+    u &= mask;
+    __builtin_memcpy(&v, &u, 4);
+    return v;
+}
+
+// bfloat16 nearest-even, the value kept in float32 (the engine's bf16 destination register).
+inline float round_bf16(float v) {
+    std::uint32_t u;
+    __builtin_memcpy(&u, &v, 4);
+    u = (u + 0x7FFFu + ((u >> 16) & 1u)) & 0xFFFF0000u;
+    __builtin_memcpy(&v, &u, 4);
+    return v;
+}
+
+// y[r0 .. r0+XR, j0 .. j0+WR) = x rows . W rows j0.. (each W row read from memory once; later
+// sweeps of x rows find them in L1). Bf16Dest: the running sum is rounded to bf16 after every
+// 32-wide K tile, each tile's products summed in fp32 first (the bf16 destination register).
+template <std::size_t XR, std::size_t WR, bool Bf16Dest>
+void block(const SmallMNT& s, std::size_t r0, std::size_t j0, __m256 mask) {
     const std::size_t elem = s.w_bf16 ? 2 : 4;
     const std::byte* w[WR];
     for (std::size_t q = 0; q < WR; ++q) w[q] = s.w + (j0 + q) * s.k * elem;
     const float* x[XR];
     for (std::size_t r = 0; r < XR; ++r) x[r] = s.x + (r0 + r) * s.k;
-    __m256 acc[XR][WR];
-    for (std::size_t r = 0; r < XR; ++r)
-        for (std::size_t q = 0; q < WR; ++q) acc[r][q] = _mm256_setzero_ps();
-    std::size_t c = 0;
-    for (; c + 8 <= s.k; c += 8) {
-        __m256 wv[WR];
-        for (std::size_t q = 0; q < WR; ++q) wv[q] = _mm256_and_ps(load8(w[q], c, s.w_bf16), mask);
-        for (std::size_t r = 0; r < XR; ++r) {
-            const __m256 xv = _mm256_loadu_ps(x[r] + c);
-            for (std::size_t q = 0; q < WR; ++q) acc[r][q] = _mm256_fmadd_ps(xv, wv[q], acc[r][q]);
+    float run[XR][WR] = {};
+    const std::size_t tile = Bf16Dest ? kDestRoundK : s.k;
+    for (std::size_t t0 = 0; t0 < s.k; t0 += tile) {
+        const std::size_t t1 = std::min(s.k, t0 + tile);
+        __m256 acc[XR][WR];
+        for (std::size_t r = 0; r < XR; ++r)
+            for (std::size_t q = 0; q < WR; ++q) acc[r][q] = _mm256_setzero_ps();
+        std::size_t c = t0;
+        for (; c + 8 <= t1; c += 8) {
+            __m256 wv[WR];
+            for (std::size_t q = 0; q < WR; ++q) wv[q] = _mm256_and_ps(load8(w[q], c, s.w_bf16), mask);
+            for (std::size_t r = 0; r < XR; ++r) {
+                const __m256 xv = _mm256_loadu_ps(x[r] + c);
+                for (std::size_t q = 0; q < WR; ++q) acc[r][q] = _mm256_fmadd_ps(xv, wv[q], acc[r][q]);
+            }
         }
+        for (std::size_t r = 0; r < XR; ++r)
+            for (std::size_t q = 0; q < WR; ++q) {
+                float sum = hsum(acc[r][q]);
+                for (std::size_t k = c; k < t1; ++k) sum += x[r][k] * masked(load1(w[q], k, s.w_bf16), s.w_mask);
+                run[r][q] = Bf16Dest ? round_bf16(run[r][q] + sum) : run[r][q] + sum;
+            }
     }
     for (std::size_t r = 0; r < XR; ++r)
-        for (std::size_t q = 0; q < WR; ++q) {
-            float sum = hsum(acc[r][q]);
-            for (std::size_t t = c; t < s.k; ++t) {
-                float wt = load1(w[q], t, s.w_bf16);
-                std::uint32_t u;
-                __builtin_memcpy(&u, &wt, 4);
-                u &= mask1;
-                __builtin_memcpy(&wt, &u, 4);
-                sum += x[r][t] * wt;
-            }
-            s.y[(r0 + r) * s.n + j0 + q] = sum;
-        }
+        for (std::size_t q = 0; q < WR; ++q) s.y[(r0 + r) * s.n + j0 + q] = run[r][q];
 }
 
-template <std::size_t WR>
-void rows_of_w(const SmallMNT& s, std::size_t j0, __m256 mask, std::uint32_t mask1) {
+template <std::size_t WR, bool Bf16Dest>
+void rows_of_w(const SmallMNT& s, std::size_t j0, __m256 mask) {
     std::size_t r0 = 0;
-    for (; r0 + kXRows <= s.m; r0 += kXRows) block<kXRows, WR>(s, r0, j0, mask, mask1);
-    if (r0 < s.m) block<1, WR>(s, r0, j0, mask, mask1);
+    for (; r0 + kXRows <= s.m; r0 += kXRows) block<kXRows, WR, Bf16Dest>(s, r0, j0, mask);
+    if (r0 < s.m) block<1, WR, Bf16Dest>(s, r0, j0, mask);
+}
+
+template <bool Bf16Dest>
+void run_rows(const SmallMNT& s, std::size_t j, std::size_t j_end, __m256 mask) {
+    for (; j + kWRows <= j_end; j += kWRows) rows_of_w<kWRows, Bf16Dest>(s, j, mask);
+    for (; j < j_end; ++j) rows_of_w<1, Bf16Dest>(s, j, mask);
 }
 
 }  // namespace
@@ -94,10 +118,12 @@ void small_m_nt_avx2(const SmallMNT& s, ThreadPool& pool) {
     const std::size_t tasks = (s.n + kTaskRows - 1) / kTaskRows;
     pool.parallel_for(tasks, 1, [&](std::size_t t0, std::size_t t1) {
         for (std::size_t t = t0; t < t1; ++t) {
-            const std::size_t j_end = std::min(s.n, (t + 1) * kTaskRows);
-            std::size_t j = t * kTaskRows;
-            for (; j + kWRows <= j_end; j += kWRows) rows_of_w<kWRows>(s, j, mask, s.w_mask);
-            for (; j < j_end; ++j) rows_of_w<1>(s, j, mask, s.w_mask);
+            const std::size_t j = t * kTaskRows, j_end = std::min(s.n, (t + 1) * kTaskRows);
+            if (s.bf16_accumulate) {
+                run_rows<true>(s, j, j_end, mask);
+            } else {
+                run_rows<false>(s, j, j_end, mask);
+            }
         }
     });
 }
