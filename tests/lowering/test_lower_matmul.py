@@ -122,3 +122,30 @@ def test_integer_mm_stays_in_torch(device):
     b = torch.randint(-3, 3, (4, 2))
     _, metrics = compile_and_check(torch.mm, [a, b], device, exact=True, expect_lowered=False)
     assert not metrics["aten_ops"]["aten.mm.default"]["lowered"]
+
+
+@pytest.mark.parametrize("fidelity", ["LoFi", "HiFi2", "HiFi3", "HiFi4"])
+@pytest.mark.parametrize("fp32_acc", [True, False])
+@pytest.mark.parametrize("rows", [4, 40], ids=["few_rows", "blas"])
+def test_constant_weight_masked_once_is_exact(device, fidelity, fp32_acc, rows):
+    """A program decodes and masks a constant weight once (weight_engine_view) instead of on every
+    call; the result is bit-identical to ttnn.linear doing it per call."""
+    import torch_ttnn
+    torch.manual_seed(0)
+    model = nn.Linear(72, 40, bias=False).eval()
+    x = torch.randn(rows, 72)
+    option = torch_ttnn.TorchTtnnOption(device=device, math_fidelity=getattr(ttnn.MathFidelity, fidelity),
+                                        fp32_dest_acc_en=fp32_acc)
+    compiled = torch.compile(model, backend=torch_ttnn.backend, options=option)
+    with torch.no_grad():
+        got = [compiled(x) for _ in range(2)]  # the first call makes the masked copy, the second reuses it
+    config = ttnn.WormholeComputeKernelConfig(math_fidelity=getattr(ttnn.MathFidelity, fidelity),
+                                              fp32_dest_acc_en=fp32_acc)
+    # Faithful programs hold activations as bf16 values (in float32 buffers), weights as bf16 tensors,
+    # and round outputs to bf16.
+    tx = ttnn.from_torch(x.bfloat16().float(), dtype=ttnn.float32, layout=ttnn.ROW_MAJOR_LAYOUT, device=device)
+    tw = ttnn.from_torch(model.weight.detach(), dtype=ttnn.bfloat16, layout=ttnn.ROW_MAJOR_LAYOUT, device=device)
+    want = ttnn.to_torch(ttnn.linear(tx, tw, transpose_b=True, compute_kernel_config=config)).float()
+    want = want.bfloat16().float()
+    for g in got:
+        assert torch.equal(g, want), (g - want).abs().max()

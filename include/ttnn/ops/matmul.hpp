@@ -33,7 +33,17 @@ struct MatmulOptions {
     // engine would for a bfloat16 operand (default: the tensor's dtype).
     std::optional<DataType> input_a_values;
     std::optional<DataType> input_b_values;
+    // What the engine takes from input_tensor_b, precomputed (weight_engine_view): float32 ROW_MAJOR
+    // values, decoded and masked as in the call. The general GEMM path reads it instead of decoding and
+    // masking b again; the few-rows kernels still stream b itself (fewer bytes). Set by compiled
+    // programs for constant weights.
+    std::optional<Tensor> input_b_engine_view;
 };
+
+// The float32 ROW_MAJOR values the matrix engine takes from `b` under `options` (decoded, and in
+// faithful mode masked to TF32 / bf16 and the fidelity's SrcA bits), or nullopt when the GEMM reads
+// `b` in place anyway (a float32 ROW_MAJOR b that needs no mask) or the config is not explicit.
+std::optional<Tensor> weight_engine_view(const Tensor& b, const MatmulOptions& options);
 
 // torch.matmul semantics: batch dims broadcast, rank-1 operands promoted and their dim dropped.
 Tensor matmul(const Tensor& input_tensor_a, const Tensor& input_tensor_b, const MatmulOptions& options = {});

@@ -3,6 +3,8 @@
 // The node's math_fidelity / fp32_dest_acc_en attributes become the ComputeKernelConfig; the output
 // dtype is the node's storage dtype. A constant weight is passed as the graph holds it, so the
 // GEMM's packed-weight cache sees the same buffer on every run.
+#include <memory>
+#include <mutex>
 #include <optional>
 
 #include "ttnn/core/error.hpp"
@@ -47,17 +49,44 @@ ops::MatmulOptions matmul_options(const KernelContext& ctx) {
     return o;
 }
 
+// A constant weight's engine view (ops::weight_engine_view: decoded, masked), made on the first run
+// and kept: the general GEMM path would otherwise decode and mask the whole weight on every call.
+// Runs of one program from several threads share it (call_once).
+struct WeightMemo {
+    std::once_flag once;
+    std::optional<Tensor> view;
+};
+
+std::shared_ptr<WeightMemo> memo_for_constant_weight(const KernelContext& ctx) {
+    const auto operands = ctx.node().operands();
+    if (operands.size() < 2 || ctx.graph().value(operands[1]).kind != Value::Kind::constant) return nullptr;
+    return std::make_shared<WeightMemo>();
+}
+
+ops::MatmulOptions with_view(const std::shared_ptr<WeightMemo>& memo, const Tensor& w, const ops::MatmulOptions& o) {
+    ops::MatmulOptions options = o;
+    if (memo) {
+        std::call_once(memo->once, [&] { memo->view = ops::weight_engine_view(w, o); });
+        options.input_b_engine_view = memo->view;
+    }
+    return options;
+}
+
 BoundKernel matmul_kernel(const KernelContext& ctx) {
     const ops::MatmulOptions o = matmul_options(ctx);
-    return [o](std::span<const Tensor> in) { return std::vector<Tensor>{ops::matmul(in[0], in[1], o)}; };
+    auto memo = memo_for_constant_weight(ctx);
+    return [o, memo](std::span<const Tensor> in) {
+        return std::vector<Tensor>{ops::matmul(in[0], in[1], with_view(memo, in[1], o))};
+    };
 }
 
 BoundKernel linear_kernel(const KernelContext& ctx) {
     const ops::MatmulOptions o = matmul_options(ctx);
     const int bias = ctx.operand_index("bias");
-    return [o, bias](std::span<const Tensor> in) {
+    auto memo = memo_for_constant_weight(ctx);
+    return [o, bias, memo](std::span<const Tensor> in) {
         const std::optional<Tensor> b = bias >= 0 ? std::optional<Tensor>(in[static_cast<std::size_t>(bias)]) : std::nullopt;
-        return std::vector<Tensor>{ops::linear(in[0], in[1], b, o)};
+        return std::vector<Tensor>{ops::linear(in[0], in[1], b, with_view(memo, in[1], o))};
     };
 }
 

@@ -135,7 +135,7 @@ void mask_b(float* b, std::size_t n, const FidelityMasks& m, float* b_hi) {
 }
 
 Prepared prepare_operands(F32Array& a, DataType a_dtype, F32Array& b, DataType b_dtype,
-                          const ComputeKernelConfig& config, ThreadPool& pool) {
+                          const ComputeKernelConfig& config, ThreadPool& pool, bool b_premasked) {
     const bool a_fp32 = a_dtype == DataType::FLOAT32, b_fp32 = b_dtype == DataType::FLOAT32;
     const FidelityMasks m = fidelity_masks(config, a_fp32, b_fp32);
     Prepared out;
@@ -151,7 +151,7 @@ Prepared prepare_operands(F32Array& a, DataType a_dtype, F32Array& b, DataType b
     // Passes that change nothing (e.g. bf16 operands at HiFi4) are skipped; the others write into
     // the operands, so an operand that aliases a tensor's storage is copied first.
     const bool mask_a_pass = m.two_terms || !noop_on(m.a, a_fp32);
-    const bool mask_b_pass = m.two_terms || !noop_on(m.b, b_fp32);
+    const bool mask_b_pass = !b_premasked && (m.two_terms || !noop_on(m.b, b_fp32));
     if (mask_a_pass) a.make_private();
     if (mask_b_pass) b.make_private();
     float* ap = a.data();
@@ -161,6 +161,9 @@ Prepared prepare_operands(F32Array& a, DataType a_dtype, F32Array& b, DataType b
     }
     if (mask_b_pass) {
         parallel(pool, b.size(), [&](std::size_t s, std::size_t e) { mask_b(bp + s, e - s, m, bhp ? bhp + s : nullptr); });
+    } else if (bhp != nullptr) {  // premasked b: read, never written
+        const float* src = b.data();
+        parallel(pool, b.size(), [&](std::size_t s, std::size_t e) { copy_masked(src + s, bhp + s, e - s, m.b_hi); });
     }
     out.terms.push_back({ap, bp});
     if (m.two_terms) out.terms.push_back({alp, bhp});

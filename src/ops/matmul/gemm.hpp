@@ -163,7 +163,8 @@ struct Prepared {
     bool bf16_accumulate = false;
     std::vector<F32Array> scratch;
 };
+// b_premasked: b already holds its masked values (weight_engine_view); only HiFi3's high part is derived.
 Prepared prepare_operands(F32Array& a, DataType a_dtype, F32Array& b, DataType b_dtype,
-                          const ComputeKernelConfig& config, ThreadPool& pool);
+                          const ComputeKernelConfig& config, ThreadPool& pool, bool b_premasked = false);
 
 }  // namespace ttnn::ops::gemm

@@ -152,12 +152,18 @@ Tensor matmul_impl(const Tensor& a, const Tensor& b, const std::optional<Tensor>
     if (is_mesh_tensor(a) || is_mesh_tensor(b) || (bias && is_mesh_tensor(*bias))) {
         std::vector<Tensor> inputs{a, b};
         if (bias) inputs.push_back(*bias);
+        MatmulOptions per_device = o;
+        per_device.input_b_engine_view.reset();  // a single-device view: never shared across a mesh
         return for_each_device(
             inputs,
             [&](std::span<const Tensor> s) {
-                return matmul_impl(s[0], s[1], bias ? std::optional<Tensor>(s[2]) : std::nullopt, o, id, op);
+                return matmul_impl(s[0], s[1], bias ? std::optional<Tensor>(s[2]) : std::nullopt, per_device, id, op);
             },
             op);
+    }
+    if (o.input_b_engine_view && o.input_b_engine_view->logical_shape() != b.logical_shape()) {
+        throw InvalidArgument(op, "input_b_engine_view " + o.input_b_engine_view->logical_shape().to_string() +
+                                      " does not match input_tensor_b " + b.logical_shape().to_string());
     }
     check_input(id, a, "input_tensor_a");
     check_input(id, b, "input_tensor_b");
@@ -244,7 +250,8 @@ Tensor matmul_impl(const Tensor& a, const Tensor& b, const std::optional<Tensor>
         return make_output(out, out_dtype, out_layout, memory_config, a.device(), op);
     }
 
-    F32Array bv = read_f32_shared(b, op);
+    const bool b_view = o.input_b_engine_view.has_value();
+    F32Array bv = read_f32_shared(b_view ? *o.input_b_engine_view : b, op);
 
     gemm::Batched job;
     job.shape = g.shape;
@@ -255,7 +262,7 @@ Tensor matmul_impl(const Tensor& a, const Tensor& b, const std::optional<Tensor>
     job.epilogue = epilogue;
     gemm::Prepared prepared;
     if (faithful) {
-        prepared = gemm::prepare_operands(av, a_values, bv, b_values, config, pool);
+        prepared = gemm::prepare_operands(av, a_values, bv, b_values, config, pool, b_view);
         job.terms = prepared.terms;
         job.bf16_accumulate = prepared.bf16_accumulate;
     } else {
@@ -280,6 +287,27 @@ Tensor matmul(const Tensor& input_tensor_a, const Tensor& input_tensor_b, const 
 Tensor linear(const Tensor& input_tensor_a, const Tensor& weight, const std::optional<Tensor>& bias,
               const MatmulOptions& options) {
     return matmul_impl(input_tensor_a, weight, bias, options, OpId::linear, "ttnn.linear");
+}
+
+std::optional<Tensor> weight_engine_view(const Tensor& b, const MatmulOptions& options) {
+    constexpr std::string_view op = "ttnn.matmul";
+    if (!options.compute_kernel_config || is_mesh_tensor(b) || b.num_shards() != 1 || !is_floating_point(b.dtype())) {
+        return std::nullopt;
+    }
+    const bool faithful = numerics_mode() == NumericsMode::FAITHFUL;
+    const DataType values = options.input_b_values.value_or(b.dtype());
+    const gemm::FidelityMasks m =
+        gemm::fidelity_masks(*options.compute_kernel_config, true, values == DataType::FLOAT32);
+    const bool needs_mask = faithful && m.b != 0xFFFFFFFFu;
+    const bool in_place = b.dtype() == DataType::FLOAT32 && b.layout() == Layout::ROW_MAJOR;
+    if (in_place && !needs_mask) return std::nullopt;
+    F32Array v = read_f32(b, op);
+    if (needs_mask) {
+        gemm::FidelityMasks only_b;
+        only_b.b = m.b;  // HiFi3's high part is derived per call from these values
+        gemm::mask_b(v.data(), v.size(), only_b, nullptr);
+    }
+    return make_output(v, DataType::FLOAT32, Layout::ROW_MAJOR, b.memory_config(), b.device(), op);
 }
 
 GemmBackendInfo gemm_backend_info() {
