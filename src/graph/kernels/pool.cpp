@@ -67,36 +67,40 @@ BoundKernel max_pool2d_bw_kernel(const KernelContext& ctx) {
     };
 }
 
+// The attributes avg_pool2d and its backward share: the window, padding and divisor rules.
+struct AvgPoolAttrs {
+    Geometry g;
+    U2 k, s;
+    ops::PoolPadding p;
+    bool ceil_mode, count_include_pad;
+    std::optional<std::int64_t> divisor;
+    DataType dtype;
+    Layout layout;
+};
+
+AvgPoolAttrs avg_pool_attrs(const KernelContext& ctx) {
+    AvgPoolAttrs a{geometry(ctx), ctx.get_u32_pair("kernel_size", {0, 0}), {}, padding(ctx),
+                   ctx.get_bool("ceil_mode", false), ctx.get_bool("count_include_pad", true), std::nullopt,
+                   ctx.output_dtype(), ctx.output_layout()};
+    a.s = ctx.get_u32_pair("stride", a.k);
+    if (ctx.has("divisor_override")) a.divisor = ctx.get_int("divisor_override");
+    return a;
+}
+
 // ttnn.avg_pool2d_bw(grad_output, <avg_pool2d's geometry>)
 BoundKernel avg_pool2d_bw_kernel(const KernelContext& ctx) {
-    const Geometry g = geometry(ctx);
-    const U2 k = ctx.get_u32_pair("kernel_size", {0, 0}), s = ctx.get_u32_pair("stride", k);
-    const ops::PoolPadding p = padding(ctx);
-    const bool ceil_mode = ctx.get_bool("ceil_mode", false);
-    const bool count_include_pad = ctx.get_bool("count_include_pad", true);
-    const std::optional<std::int64_t> divisor =
-        ctx.has("divisor_override") ? std::optional<std::int64_t>(ctx.get_int("divisor_override")) : std::nullopt;
-    const DataType dtype = ctx.output_dtype();
-    const Layout layout = ctx.output_layout();
-    return [=](std::span<const Tensor> in) {
-        return std::vector<Tensor>{ops::avg_pool2d_bw(in[0], g.n, g.h, g.w, g.c, k, s, p, ceil_mode, count_include_pad,
-                                                      divisor, std::nullopt, dtype, layout)};
+    const AvgPoolAttrs a = avg_pool_attrs(ctx);
+    return [a](std::span<const Tensor> in) {
+        return std::vector<Tensor>{ops::avg_pool2d_bw(in[0], a.g.n, a.g.h, a.g.w, a.g.c, a.k, a.s, a.p, a.ceil_mode,
+                                                      a.count_include_pad, a.divisor, std::nullopt, a.dtype, a.layout)};
     };
 }
 
 BoundKernel avg_pool2d_kernel(const KernelContext& ctx) {
-    const Geometry g = geometry(ctx);
-    const U2 k = ctx.get_u32_pair("kernel_size", {0, 0}), s = ctx.get_u32_pair("stride", k);
-    const ops::PoolPadding p = padding(ctx);
-    const bool ceil_mode = ctx.get_bool("ceil_mode", false);
-    const bool count_include_pad = ctx.get_bool("count_include_pad", true);
-    const std::optional<std::int64_t> divisor =
-        ctx.has("divisor_override") ? std::optional<std::int64_t>(ctx.get_int("divisor_override")) : std::nullopt;
-    const DataType dtype = ctx.output_dtype();
-    const Layout layout = ctx.output_layout();
-    return [=](std::span<const Tensor> in) {
-        return std::vector<Tensor>{ops::avg_pool2d(in[0], g.n, g.h, g.w, g.c, k, s, p, ceil_mode, count_include_pad,
-                                                   divisor, std::nullopt, dtype, layout)};
+    const AvgPoolAttrs a = avg_pool_attrs(ctx);
+    return [a](std::span<const Tensor> in) {
+        return std::vector<Tensor>{ops::avg_pool2d(in[0], a.g.n, a.g.h, a.g.w, a.g.c, a.k, a.s, a.p, a.ceil_mode,
+                                                   a.count_include_pad, a.divisor, std::nullopt, a.dtype, a.layout)};
     };
 }
 
