@@ -78,10 +78,15 @@ def _finish(compiled: CompiledGraph, option: TorchTtnnOption, aten_gm):
 
 
 def compile_aten(aten_gm: torch.fx.GraphModule, option: TorchTtnnOption, kind: str) -> CompiledGraph:
+    from torch._subclasses.fake_tensor import unset_fake_temporarily
+
     aten_gm.graph.eliminate_dead_code()
     aten_gm.recompile()
     name = f"{kind}_{next(_graph_ids)}"
-    return _finish(CompiledGraph(aten_gm, option, name), option, aten_gm)
+    # aot_autograd calls its compilers inside its fake mode; the graph's constants (tensors the
+    # model made in forward, lifted by dynamo) are real and are converted here, so leave it.
+    with unset_fake_temporarily():
+        return _finish(CompiledGraph(aten_gm, option, name), option, aten_gm)
 
 
 def _trace_inference(gm, example_inputs, option):

@@ -261,6 +261,15 @@ const Tensor& Graph::constant_data(ValueId id) const {
     return it->second;
 }
 
+void Graph::set_constant_data(ValueId id, Tensor data) {
+    auto it = constant_data_.find(id);
+    if (it == constant_data_.end()) throw InvalidArgument("graph: %" + std::to_string(id) + " is not a constant");
+    if (!(it->second.spec() == data.spec()))
+        throw InvalidArgument("graph: constant %" + std::to_string(id) + " is " + it->second.spec().to_string() +
+                              ", not " + data.spec().to_string());
+    it->second = std::move(data);
+}
+
 std::vector<int> Graph::use_counts() const {
     std::vector<int> uses(values_.size(), 0);
     for (const auto& n : nodes_)

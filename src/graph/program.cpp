@@ -11,6 +11,7 @@
 #include "ttnn/core/error.hpp"
 #include "ttnn/core/tensor_ops.hpp"
 #include "ttnn/core/thread_pool.hpp"
+#include "ttnn/graph/constant_pool.hpp"
 #include "ttnn/graph/mesh_io.hpp"
 #include "ttnn/graph/op_profile.hpp"
 #include "ttnn/ops/common.hpp"
@@ -118,6 +119,7 @@ void round_to_bf16_inplace(const Tensor& tensor) {
 
 Program::Program(Graph graph, ExecTarget target) : graph_(std::move(graph)), target_(std::move(target)) {
     if (!target_.device && !target_.mesh) throw InvalidArgument("Program: needs a device or a mesh device");
+    for (ValueId id : graph_.constants()) graph_.set_constant_data(id, intern_constant(graph_.constant_data(id)));
     if (target_.mesh) {
         const std::size_t n = target_.mesh->num_devices();
         for (std::size_t d = 0; d < n; ++d) {

@@ -226,6 +226,23 @@ bool constant_has_negative(const graph::Graph& g, ValueId id) {
     return false;
 }
 
+// torch's index wraps negative entries (x[-1] is the last row); TT-NN's index_select does not, so
+// an index that may hold them becomes where(-n <= i < 0, i + n, i), which fold-constants evaluates
+// at compile time for a constant one. Entries outside [-n, n) are left as they are, so index_select
+// reports the value the user passed, as torch does.
+ValueId wrap_negative(Emitter& e, ValueId index, std::int64_t n) {
+    const graph::Graph& g = e.out();
+    if (g.is_constant(index) && !constant_has_negative(g, index)) return index;
+    const ValueType t = g.type(index);
+    ValueType mask = t;
+    mask.dtype = graph::ElemType::u8;  // torch's bool as TT-NN holds it
+    const ValueId below = e.emit("ttnn.lt", {ValueRef{index}, std::int64_t{0}}, {}, mask);
+    const ValueId within = e.emit("ttnn.ge", {ValueRef{index}, -n}, {}, mask);
+    const ValueId negative = e.emit("ttnn.logical_and", {ValueRef{below}, ValueRef{within}}, {}, mask);
+    const ValueId lifted = e.emit("ttnn.add", {ValueRef{index}, n}, {}, t);
+    return e.emit("ttnn.where", {ValueRef{negative}, ValueRef{lifted}, ValueRef{index}}, {}, t);
+}
+
 // index_select(self, dim, index)
 std::string index_select_supports(const NodeView& n) {
     if (!is_integer(n.tensor_type(2).dtype)) return n.node().op + ": the index must be an integer tensor";
@@ -255,7 +272,6 @@ std::string index_supports(const NodeView& n) {
         ++count;
         const ValueType& t = n.graph().type(id);
         if (!is_integer(t.dtype)) return n.node().op + ": only integer index tensors are supported (no masks)";
-        if (constant_has_negative(n.graph(), id)) return n.node().op + ": negative constant indices are not supported";
     }
     if (count == 1) return {};
     // Several index tensors: supported when they index the leading dims, one each, no gaps.
@@ -287,7 +303,7 @@ void emit_multi_index(Emitter& e, const ValueList& list) {
     ValueId flat = graph::kNoValue;
     IntList shape;
     for (std::size_t j = 0; j < k; ++j) {
-        ValueId idx = e.mapped(list.ids[j]);
+        ValueId idx = wrap_negative(e, e.mapped(list.ids[j]), in[j]);
         ValueType t = e.out().type(idx);
         if (stride[j] != 1) idx = e.emit("ttnn.multiply", {ValueRef{idx}, stride[j]}, {}, t);
         if (flat == graph::kNoValue) {
@@ -324,7 +340,8 @@ void emit_index(Emitter& e) {
     while (list.ids[dim] == graph::kNoValue) ++dim;
     const ValueType& itype = e.graph().type(list.ids[dim]);
     const IntList& in = e.tensor_type(0).shape;
-    ValueId index = reshape(e, e.mapped(list.ids[dim]), {std::max<std::int64_t>(itype.numel(), 1)});
+    ValueId index = reshape(e, wrap_negative(e, e.mapped(list.ids[dim]), in[dim]),
+                            {std::max<std::int64_t>(itype.numel(), 1)});
     IntList selected = in;
     selected[dim] = e.out().type(index).shape[0];
     ValueId y =

@@ -193,11 +193,26 @@ def test_constant_index(device, fn):
     check_exact(WithIndex(torch.tensor([2, 0, 1]), fn).eval(), [torch.randn(3, 4)], device)
 
 
-def test_negative_constant_index_stays_in_torch(device):
-    m = WithIndex(torch.tensor([-1, 0]), lambda x, i: x[i]).eval()
-    _, metrics = compile_and_check(m, [torch.randn(3, 4)], device, expect_lowered=False, exact=True)
-    entry = metrics["aten_ops"]["aten.index.Tensor"]
-    assert not entry["lowered"] and "negative" in entry["reason"]
+@pytest.mark.parametrize("fn", [
+    lambda x, i: x[i],
+    lambda x, i: x[:, i],
+    lambda x, i: x[i, i.flip(0)],
+], ids=["dim0", "dim1", "two_tensors"])
+def test_negative_index_wraps(device, fn):
+    """torch's index reads -1 as the last entry, whether the index is a constant or an input."""
+    index = torch.tensor([-1, 0, -3, 2])
+    check_exact(WithIndex(index, fn).eval(), [torch.randn(4, 4)], device)
+    check_exact(fn, [torch.randn(4, 4), index], device)
+
+
+def test_index_out_of_range_is_an_error(device):
+    """Entries outside [-n, n) are not wrapped into range: index_select names the bad entry."""
+    import torch_ttnn
+
+    compiled = torch.compile(lambda x, i: x[i], backend=torch_ttnn.backend,
+                             options=torch_ttnn.TorchTtnnOption(device=device))
+    with pytest.raises(ValueError, match=r"index -5 .* out of range"):
+        compiled(torch.randn(4, 4), torch.tensor([0, -5]))
 
 
 @pytest.mark.parametrize("ids_shape", [(7,), (2, 9)])

@@ -111,6 +111,8 @@ public:
     Value& mutable_value(ValueId id);
     std::size_t num_values() const { return values_.size(); }
     const Tensor& constant_data(ValueId id) const;
+    // Replaces a constant's data by a tensor of the same spec (constants shared between programs).
+    void set_constant_data(ValueId id, Tensor data);
     bool is_constant(ValueId id) const { return value(id).kind == Value::Kind::constant; }
     const ValueType& type(ValueId id) const { return value(id).type; }
 

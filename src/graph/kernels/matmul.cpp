@@ -3,9 +3,11 @@
 // The node's math_fidelity / fp32_dest_acc_en attributes become the ComputeKernelConfig; the output
 // dtype is the node's storage dtype. A constant weight is passed as the graph holds it, so the
 // GEMM's packed-weight cache sees the same buffer on every run.
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <tuple>
 
 #include "ttnn/core/error.hpp"
 #include "ttnn/graph/kernel_table.hpp"
@@ -51,10 +53,44 @@ ops::MatmulOptions matmul_options(const KernelContext& ctx) {
 
 // A constant weight's engine view (ops::weight_engine_view: decoded, masked), made on the first run
 // and kept: the general GEMM path would otherwise decode and mask the whole weight on every call.
-// Runs of one program from several threads share it (call_once).
-struct WeightMemo {
+// Views are shared the way the weights are (graph/constant_pool.hpp): every program reading one
+// weight storage with the same numerics uses one view, so a model compiled once per sequence
+// length does not keep one decoded copy of its weights per program. Runs from several threads
+// share it (call_once).
+struct SharedView {
     std::once_flag once;
     std::optional<Tensor> view;
+    std::weak_ptr<Storage> weight;  // the view is of this storage
+};
+
+// What weight_engine_view's result depends on besides the weight's bytes.
+using ViewKey = std::tuple<const Storage*, bool, int, int, bool>;
+
+ViewKey view_key(const Tensor& w, const ops::MatmulOptions& o) {
+    const auto& c = o.compute_kernel_config;
+    return {w.storage_ptr().get(), ops::numerics_mode() == ops::NumericsMode::FAITHFUL,
+            o.input_b_values ? static_cast<int>(*o.input_b_values) : -1,
+            c ? static_cast<int>(c->math_fidelity) : -1, c && c->fp32_dest_acc_en};
+}
+
+std::shared_ptr<SharedView> shared_view(const Tensor& w, const ops::MatmulOptions& o) {
+    static std::mutex mutex;
+    static std::map<ViewKey, std::weak_ptr<SharedView>> views;
+    std::lock_guard<std::mutex> lock(mutex);
+    const ViewKey key = view_key(w, o);
+    if (auto it = views.find(key); it != views.end())
+        if (auto live = it->second.lock(); live && live->weight.lock() == w.storage_ptr()) return live;
+    if (views.size() >= 4096)  // forget views whose programs are all gone
+        std::erase_if(views, [](const auto& kv) { return kv.second.expired(); });
+    auto made = std::make_shared<SharedView>();
+    made->weight = w.storage_ptr();
+    views[key] = made;
+    return made;
+}
+
+struct WeightMemo {
+    std::once_flag once;
+    std::shared_ptr<SharedView> shared;
 };
 
 std::shared_ptr<WeightMemo> memo_for_constant_weight(const KernelContext& ctx) {
@@ -66,8 +102,11 @@ std::shared_ptr<WeightMemo> memo_for_constant_weight(const KernelContext& ctx) {
 ops::MatmulOptions with_view(const std::shared_ptr<WeightMemo>& memo, const Tensor& w, const ops::MatmulOptions& o) {
     ops::MatmulOptions options = o;
     if (memo) {
-        std::call_once(memo->once, [&] { memo->view = ops::weight_engine_view(w, o); });
-        options.input_b_engine_view = memo->view;
+        // The key is the tensor this device copy runs with (a mesh program's devices differ).
+        std::call_once(memo->once, [&] { memo->shared = shared_view(w, o); });
+        SharedView& view = *memo->shared;
+        std::call_once(view.once, [&] { view.view = ops::weight_engine_view(w, o); });
+        options.input_b_engine_view = view.view;
     }
     return options;
 }

@@ -10,6 +10,7 @@
 #include "../bindings.hpp"
 #include "../nb_casters.hpp"
 #include "ttnn/core/error.hpp"
+#include "ttnn/graph/constant_pool.hpp"
 #include "ttnn/graph/ir.hpp"
 #include "ttnn/graph/op_profile.hpp"
 #include "ttnn/graph/passes.hpp"
@@ -154,6 +155,17 @@ void bind_graph(nb::module_& m) {
         },
         "(op, operand shapes, calls, seconds) per bucket, largest first; recorded only under TTNN_PROFILE=1");
     m.def("reset_op_profile", &reset_op_profile);
+    m.def(
+        "constant_pool_stats",
+        [] {
+            const ConstantPoolStats s = constant_pool_stats();
+            nb::dict d;
+            d["entries"] = s.entries;
+            d["hits"] = s.hits;
+            d["bytes_saved"] = s.bytes_saved;
+            return d;
+        },
+        "Device constants shared between programs: live entries, hits and bytes not duplicated");
     m.def("op_profile_enabled", &op_profile_enabled);
     m.def("rule_overloads", [] { return lower::RuleTable::instance().overloads(); });
     m.def("kernel_ops", [] { return KernelTable::instance().ops(); });
