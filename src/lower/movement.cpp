@@ -216,33 +216,6 @@ bool is_integer(graph::ElemType t) {
     return t == ElemType::i64 || t == ElemType::i32 || t == ElemType::i16 || t == ElemType::i8;
 }
 
-// A constant integer index tensor with negative entries (torch's index wraps them; TT-NN's
-// index_select does not).
-bool constant_has_negative(const graph::Graph& g, ValueId id) {
-    if (!g.is_constant(id)) return false;
-    const ops::I64Array v = ops::read_i64(g.constant_data(id), "torch_ttnn");
-    for (std::size_t i = 0; i < v.size(); ++i)
-        if (v[i] < 0) return true;
-    return false;
-}
-
-// torch's index wraps negative entries (x[-1] is the last row); TT-NN's index_select does not, so
-// an index that may hold them becomes where(-n <= i < 0, i + n, i), which fold-constants evaluates
-// at compile time for a constant one. Entries outside [-n, n) are left as they are, so index_select
-// reports the value the user passed, as torch does.
-ValueId wrap_negative(Emitter& e, ValueId index, std::int64_t n) {
-    const graph::Graph& g = e.out();
-    if (g.is_constant(index) && !constant_has_negative(g, index)) return index;
-    const ValueType t = g.type(index);
-    ValueType mask = t;
-    mask.dtype = graph::ElemType::u8;  // torch's bool as TT-NN holds it
-    const ValueId below = e.emit("ttnn.lt", {ValueRef{index}, std::int64_t{0}}, {}, mask);
-    const ValueId within = e.emit("ttnn.ge", {ValueRef{index}, -n}, {}, mask);
-    const ValueId negative = e.emit("ttnn.logical_and", {ValueRef{below}, ValueRef{within}}, {}, mask);
-    const ValueId lifted = e.emit("ttnn.add", {ValueRef{index}, n}, {}, t);
-    return e.emit("ttnn.where", {ValueRef{negative}, ValueRef{lifted}, ValueRef{index}}, {}, t);
-}
-
 // index_select(self, dim, index)
 std::string index_select_supports(const NodeView& n) {
     if (!is_integer(n.tensor_type(2).dtype)) return n.node().op + ": the index must be an integer tensor";
@@ -260,94 +233,6 @@ void emit_index_select(Emitter& e) {
     ValueId y = e.emit("ttnn.index_select", {ValueRef{e.input(0)}}, {{"dim", dim}, {"index", ValueRef{index}}},
                        typed(e.ttnn_type(0), selected));
     e.bind_output(0, reshape(e, y, out));
-}
-
-// index.Tensor(self, indices): exactly one integer index tensor (at dim d, after Nones).
-std::string index_supports(const NodeView& n) {
-    const auto* list = std::get_if<ValueList>(&n.arg(1));
-    if (!list) return n.node().op + ": expects a list of index tensors";
-    int count = 0;
-    for (ValueId id : list->ids) {
-        if (id == graph::kNoValue) continue;
-        ++count;
-        const ValueType& t = n.graph().type(id);
-        if (!is_integer(t.dtype)) return n.node().op + ": only integer index tensors are supported (no masks)";
-    }
-    if (count == 1) return {};
-    // Several index tensors: supported when they index the leading dims, one each, no gaps.
-    for (std::size_t j = 0; j < list->ids.size(); ++j)
-        if (list->ids[j] == graph::kNoValue)
-            return n.node().op + ": several index tensors must index the leading dims without gaps";
-    return {};
-}
-
-// The shape numpy broadcasting gives two shapes.
-IntList broadcast_shapes(const IntList& a, const IntList& b) {
-    IntList out(std::max(a.size(), b.size()), 1);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        const std::int64_t x = i < out.size() - a.size() ? 1 : a[i - (out.size() - a.size())];
-        const std::int64_t y = i < out.size() - b.size() ? 1 : b[i - (out.size() - b.size())];
-        out[i] = x == 1 ? y : x;
-    }
-    return out;
-}
-
-// x[i0, i1, ..., ik-1] with broadcast index tensors over the leading k dims: one flat index
-// sum_j i_j * stride_j (strides of x's leading dims), then index_select on x viewed as
-// [prod(leading), rest...], reshaped to broadcast(indices) + rest.
-void emit_multi_index(Emitter& e, const ValueList& list) {
-    const IntList& in = e.tensor_type(0).shape;
-    const std::size_t k = list.ids.size();
-    std::vector<std::int64_t> stride(k, 1);
-    for (std::size_t j = k - 1; j > 0; --j) stride[j - 1] = stride[j] * in[j];
-    ValueId flat = graph::kNoValue;
-    IntList shape;
-    for (std::size_t j = 0; j < k; ++j) {
-        ValueId idx = wrap_negative(e, e.mapped(list.ids[j]), in[j]);
-        ValueType t = e.out().type(idx);
-        if (stride[j] != 1) idx = e.emit("ttnn.multiply", {ValueRef{idx}, stride[j]}, {}, t);
-        if (flat == graph::kNoValue) {
-            flat = idx;
-            shape = t.shape;
-            continue;
-        }
-        shape = broadcast_shapes(shape, t.shape);
-        flat = e.emit("ttnn.add", {ValueRef{flat}, ValueRef{idx}}, {}, typed(t, shape));
-    }
-    std::int64_t count = 1, leading = 1;
-    for (auto d : shape) count *= d;
-    for (std::size_t j = 0; j < k; ++j) leading *= in[j];
-    IntList viewed{leading};
-    IntList selected{count};
-    for (std::size_t d = k; d < in.size(); ++d) {
-        viewed.push_back(in[d]);
-        selected.push_back(in[d]);
-    }
-    const ValueId x = reshape(e, e.input(0), viewed);
-    const ValueId index = reshape(e, flat, {count});
-    const ValueId y = e.emit("ttnn.index_select", {ValueRef{x}}, {{"dim", std::int64_t{0}}, {"index", ValueRef{index}}},
-                             typed(e.ttnn_type(0), selected));
-    e.bind_output(0, reshape(e, y, e.output_type().shape));
-}
-
-void emit_index(Emitter& e) {
-    const auto& list = std::get<ValueList>(e.arg(1));
-    if (std::count_if(list.ids.begin(), list.ids.end(), [](ValueId id) { return id != graph::kNoValue; }) > 1) {
-        emit_multi_index(e, list);
-        return;
-    }
-    std::size_t dim = 0;
-    while (list.ids[dim] == graph::kNoValue) ++dim;
-    const ValueType& itype = e.graph().type(list.ids[dim]);
-    const IntList& in = e.tensor_type(0).shape;
-    ValueId index = reshape(e, wrap_negative(e, e.mapped(list.ids[dim]), in[dim]),
-                            {std::max<std::int64_t>(itype.numel(), 1)});
-    IntList selected = in;
-    selected[dim] = e.out().type(index).shape[0];
-    ValueId y =
-        e.emit("ttnn.index_select", {ValueRef{e.input(0)}},
-               {{"dim", static_cast<std::int64_t>(dim)}, {"index", ValueRef{index}}}, typed(e.ttnn_type(0), selected));
-    e.bind_output(0, reshape(e, y, e.output_type().shape));
 }
 
 // embedding(weight, indices, padding_idx, scale_grad_by_freq, sparse): padding_idx only affects
@@ -541,7 +426,6 @@ void register_movement_rules(RuleTable& table) {
         table.add({op, nonempty(slice_supports), emit_slice});
     for (const char* op : {"aten::select.int", "aten::select_copy.int"}) table.add({op, nonempty(), emit_select});
     table.add({"aten::index_select.default", nonempty(index_select_supports), emit_index_select});
-    table.add({"aten::index.Tensor", nonempty(index_supports), emit_index});
     table.add({"aten::embedding.default", nonempty(embedding_supports), emit_embedding});
     table.add({"aten::gather.default", nonempty(gather_supports), emit_gather});
     table.add({"aten::constant_pad_nd.default", nonempty(pad_supports), emit_pad});

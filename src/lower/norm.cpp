@@ -8,6 +8,7 @@
 // norm is channels-last: [N, C, *] is reshaped to [N, C, S], permuted to [N, S, C] and back.
 #include <string>
 
+#include "emit_helpers.hpp"
 #include "ttnn/lower/rule_table.hpp"
 
 namespace ttnn::lower {
@@ -52,16 +53,8 @@ std::string floating(const NodeView& n, std::initializer_list<std::size_t> args)
     return {};
 }
 
-ValueType with_shape(const ValueType& like, IntList shape) {
-    ValueType t = like;
-    t.shape = std::move(shape);
-    return t;
-}
-
-ValueId reshape(Emitter& e, ValueId x, const IntList& shape) {
-    if (e.out().type(x).shape == shape) return x;
-    return e.emit("ttnn.reshape", {ValueRef{x}}, {{"shape", shape}}, with_shape(e.out().type(x), shape));
-}
+using emit::reshape;
+using emit::with_shape;
 
 std::int64_t product(const IntList& v, std::size_t from = 0) {
     std::int64_t p = 1;

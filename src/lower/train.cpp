@@ -12,6 +12,7 @@
 // Outputs a node does not produce (convolution_backward's output_mask) stay unbound.
 #include <string>
 
+#include "emit_helpers.hpp"
 #include "ttnn/lower/rule_table.hpp"
 
 namespace ttnn::lower {
@@ -52,17 +53,8 @@ std::string nonempty(const NodeView& n, std::initializer_list<std::size_t> args)
     return {};
 }
 
-ValueId reshape(Emitter& e, ValueId x, const IntList& shape) {
-    if (e.out().type(x).shape == shape) return x;
-    return e.emit("ttnn.reshape", {ValueRef{x}}, {{"shape", shape}}, retyped(e.out().type(x), shape));
-}
-
-ValueId permute(Emitter& e, ValueId x, const IntList& dims) {
-    const ValueType t = e.out().type(x);
-    IntList shape;
-    for (auto d : dims) shape.push_back(t.shape[static_cast<std::size_t>(d)]);
-    return e.emit("ttnn.permute", {ValueRef{x}}, {{"dims", dims}}, retyped(t, shape));
-}
+using emit::permute;
+using emit::reshape;
 
 // An int or 1/2-element list argument as (h, w).
 IntList pair_of(const NodeView& n, std::size_t i) {

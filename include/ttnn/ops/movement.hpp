@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -57,6 +58,14 @@ Tensor expand(const Tensor& input, std::span<const std::int64_t> shape, const Me
 Tensor flip(const Tensor& input, std::span<const std::int64_t> dims, const MemoryConfigArg& memory_config = {});
 // torch.gather: out[...i_dim...] = input[...index[...]...]; index has the input's rank.
 Tensor gather(const Tensor& input, std::int64_t dim, const Tensor& index, const MemoryConfigArg& memory_config = {});
+// torch.scatter: the input with src[p] written to position p with dim replaced by index[p], for
+// every position p of the index (same rank as input and src, no bigger than src, nor than the input
+// outside dim). reduce: none or "sum" (then entries are added, in index order).
+Tensor scatter(const Tensor& input, std::int64_t dim, const Tensor& index, const Tensor& src,
+               const std::optional<std::string>& reduce = std::nullopt, const MemoryConfigArg& memory_config = {});
+// torch.scatter_add: scatter with reduce="sum".
+Tensor scatter_add(const Tensor& input, std::int64_t dim, const Tensor& index, const Tensor& src,
+                   const MemoryConfigArg& memory_config = {});
 // Entries of `dim` picked by a 1-D integer index.
 Tensor index_select(const Tensor& input, std::int64_t dim, const Tensor& index,
                     const MemoryConfigArg& memory_config = {});

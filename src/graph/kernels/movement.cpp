@@ -103,6 +103,19 @@ BoundKernel index_select_kernel(const KernelContext& ctx) {
     return [=](std::span<const Tensor> in) { return Outs{ops::index_select(in[0], dim, in[index])}; };
 }
 
+// scatter / scatter_add: index and src are kwargs (TT-NN's keywords), after the input.
+BoundKernel scatter_kernel(const KernelContext& ctx) {
+    const std::int64_t dim = ctx.get_int("dim");
+    const auto index = static_cast<std::size_t>(index_operand(ctx));
+    const int src = ctx.operand_index("src");
+    if (src < 0) throw InvalidArgument(ctx.op() + ": needs a src tensor");
+    const bool sum = ctx.op() == "ttnn.scatter_add" || ctx.get_string("reduce", "") == "sum";
+    const auto s = static_cast<std::size_t>(src);
+    return [=](std::span<const Tensor> in) {
+        return Outs{sum ? ops::scatter_add(in[0], dim, in[index], in[s]) : ops::scatter(in[0], dim, in[index], in[s])};
+    };
+}
+
 BoundKernel embedding_kernel(const KernelContext& ctx) {
     const std::optional<std::int64_t> pad =
         ctx.has("pad_token") ? std::optional<std::int64_t>(ctx.get_int("pad_token")) : std::nullopt;
@@ -139,6 +152,8 @@ void register_movement_kernels(KernelTable& table) {
     table.add("ttnn.flip", flip_kernel, preserving);
     table.add("ttnn.gather", gather_kernel, preserving);
     table.add("ttnn.index_select", index_select_kernel, preserving);
+    table.add("ttnn.scatter", scatter_kernel, preserving);  // reduce="sum" only in ttnn.scatter_add nodes
+    table.add("ttnn.scatter_add", scatter_kernel);
     table.add("ttnn.embedding", embedding_kernel, preserving);
     table.add("ttnn.squeeze", squeeze_kernel, preserving);
     table.add("ttnn.unsqueeze", unsqueeze_kernel, preserving);

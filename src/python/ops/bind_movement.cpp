@@ -173,6 +173,19 @@ void bind_movement(nb::module_& m) {
     }, "input_tensor"_a, "dim"_a, "index"_a, nb::kw_only(), "sparse_grad"_a = false, "memory_config"_a = nb::none(),
           "torch.gather: out[..., i, ...] = input[..., index[..., i, ...], ...] along dim");
 
+    m.def("scatter", [](const Tensor& t, std::int64_t dim, const Tensor& index, const Tensor& src,
+                        const std::optional<std::string>& reduce, const MemoryConfigArg& mc) {
+        nb::gil_scoped_release release;
+        return ops::scatter(t, dim, index, src, reduce, mc);
+    }, "input"_a, "dim"_a, "index"_a, "src"_a, nb::kw_only(), "reduce"_a = nb::none(), "memory_config"_a = nb::none(),
+          "torch.scatter: src[p] written to p with dim replaced by index[p]; reduce None or 'sum'");
+    m.def("scatter_add", [](const Tensor& t, std::int64_t dim, const Tensor& index, const Tensor& src,
+                            const MemoryConfigArg& mc) {
+        nb::gil_scoped_release release;
+        return ops::scatter_add(t, dim, index, src, mc);
+    }, "input"_a, "dim"_a, "index"_a, "src"_a, nb::kw_only(), "memory_config"_a = nb::none(),
+          "torch.scatter_add: src[p] summed into p with dim replaced by index[p]");
+
     m.def("index_select", [](const Tensor& t, std::int64_t dim, const Tensor& index, const MemoryConfigArg& mc) {
         nb::gil_scoped_release release;
         return ops::index_select(t, dim, index, mc);

@@ -339,6 +339,75 @@ def test_index_select(device, dtype, layout):
             check(ttnn.index_select(t, dim, ti), torch.index_select(x, dim, index), dtype, layout)
 
 
+def _scatter_case(x, dim, g):
+    """An index with distinct targets along dim per position elsewhere (scatter's result is then
+    defined) and the src it reads, no bigger than src and the input elsewhere."""
+    shape = [max(1, n - 1) for n in x.shape]
+    shape[dim] = max(1, x.shape[dim] - 1)
+    order = torch.argsort(torch.rand(*[n if k == dim else s for k, (n, s) in enumerate(zip(x.shape, shape))],
+                                     generator=g), dim=dim)
+    index = order.narrow(dim, 0, shape[dim]).contiguous()
+    src_shape = list(shape)
+    src_shape[dim] += 1
+    return index, src_shape
+
+
+@combos
+def test_scatter(device, dtype, layout):
+    g = torch.Generator().manual_seed(8)
+    for rank in RANKS:
+        x, t = inputs(dtype, layout, device, rank)
+        for dim in range(-rank, rank):
+            index, src_shape = _scatter_case(x, dim, g)
+            src = rounded(make(src_shape, dtype, seed=rank + 7), dtype, layout)
+            ts = put(src, dtype, layout, device)
+            ti = put(index, ttnn.int32, RM, device)
+            check(ttnn.scatter(t, dim, ti, ts), torch.scatter(x, dim, index, src), dtype, layout)
+
+
+@pytest.mark.parametrize("dtype,layout", [(ttnn.float32, RM), (ttnn.float32, TILE), (ttnn.bfloat16, RM),
+                                          (ttnn.int32, RM), (ttnn.uint32, TILE)],
+                         ids=["float32-RM", "float32-TILE", "bfloat16-RM", "int32-RM", "uint32-TILE"])
+def test_scatter_add_sums_repeated_targets(device, dtype, layout):
+    g = torch.Generator().manual_seed(9)
+    small = dtype in (ttnn.int32, ttnn.uint32)  # sums that fit the integer dtype
+    for rank in RANKS:
+        x, t = inputs(dtype, layout, device, rank)
+        if small:
+            x = x % 1000
+            t = put(x, dtype, layout, device)
+        for dim in range(rank):
+            shape = [max(1, n - 1) for n in x.shape]
+            shape[dim] = 3 * x.shape[dim]  # every target hit about three times
+            index = torch.randint(0, x.shape[dim], shape, generator=g)
+            src = rounded(make(shape, dtype, seed=dim + 3), dtype, layout)
+            if small:
+                src = src % 1000
+            got = ttnn.to_torch(ttnn.scatter_add(t, dim, put(index, ttnn.int32, RM, device),
+                                                 put(src, dtype, layout, device)))
+            want = torch.scatter_add(x.double(), dim, index, src.double())
+            if dtype in (ttnn.int32, ttnn.uint32):
+                assert torch.equal(got.long(), want.long())
+            else:  # one rounding of the float32 sum (to bf16 for bfloat16)
+                tol = 1e-5 if dtype == ttnn.float32 else 8e-3
+                torch.testing.assert_close(got.double(), want, rtol=tol, atol=tol * want.abs().max().item())
+    via_scatter = ttnn.scatter(t, dim, put(index, ttnn.int32, RM, device), put(src, dtype, layout, device), reduce="sum")
+    assert torch.equal(ttnn.to_torch(via_scatter), got)
+
+
+def test_scatter_errors_name_the_op_and_value(device):
+    x = put(torch.zeros(4, 5), ttnn.float32, RM, device)
+    src = put(torch.ones(2, 5), ttnn.float32, RM, device)
+    with pytest.raises(ValueError, match=r"ttnn.scatter: index 9 at flat position 0 is out of range \[0, 4\)"):
+        ttnn.scatter(x, 0, put(torch.tensor([[9, 0]]), ttnn.int32, RM, device), src)
+    with pytest.raises(ValueError, match=r"ttnn.scatter_add: index shape \[3, 5\] exceeds src"):
+        ttnn.scatter_add(x, 0, put(torch.zeros(3, 5, dtype=torch.long), ttnn.int32, RM, device), src)
+    with pytest.raises(ValueError, match="reduce='multiply' is not supported"):
+        ttnn.scatter(x, 0, put(torch.zeros(1, 5, dtype=torch.long), ttnn.int32, RM, device), src, reduce="multiply")
+    with pytest.raises(ValueError, match="one rank"):
+        ttnn.scatter(x, 0, put(torch.zeros(5, dtype=torch.long), ttnn.int32, RM, device), src)
+
+
 @pytest.mark.parametrize(
     "dtype,layout",
     [(ttnn.bfloat16, RM), (ttnn.bfloat16, TILE), (ttnn.float32, RM), (ttnn.bfloat8_b, TILE)],
