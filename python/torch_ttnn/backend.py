@@ -19,7 +19,7 @@ import torch
 from torch.fx.experimental.proxy_tensor import make_fx
 
 from . import metrics
-from .decompositions import decomposition_table
+from .decompositions import decomposition_table, use_math_attention
 from .export_code import write_script
 from .options import TorchTtnnOption
 from .partition import CompiledGraph
@@ -359,6 +359,7 @@ def _training_backend(gm, example_inputs, option):
 
         return compile_fn
 
+    use_math_attention(gm)
     return aot_autograd(fw_compiler=compiler("forward"), bw_compiler=compiler("backward"),
                         decompositions=decomposition_table())(gm, example_inputs)
 

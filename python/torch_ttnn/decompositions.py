@@ -44,3 +44,28 @@ def decomposition_table():
             table.pop(getattr(packet, name), None)
     table[aten.native_batch_norm.default] = _native_batch_norm
     return table
+
+
+def _attention_math(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
+    if attn_mask is not None and attn_mask.dtype == torch.bool:
+        # scaled_dot_product_attention turns a bool mask (True = attend) into an additive one before
+        # it dispatches; the math kernel expects that form.
+        attn_mask = torch.zeros(attn_mask.shape, dtype=query.dtype, device=query.device).masked_fill(attn_mask.logical_not(), float("-inf"))
+    return aten._scaled_dot_product_attention_math(query, key, value, attn_mask, dropout_p, is_causal, None,
+                                                   scale=scale, enable_gqa=enable_gqa)[0]
+
+
+def use_math_attention(gm: torch.fx.GraphModule) -> int:
+    """Training graphs: scaled_dot_product_attention calls become torch's math formulation
+    (matmuls and a softmax) before aot_autograd traces them. Whole, CPU autograd would pick the
+    flash kernel, whose backward is one opaque op (and whose forward saves a logsumexp) that TT-NN
+    has no counterpart for; spelled out, the forward and its gradient are ops the rules lower.
+    Inference keeps the op whole (it lowers to ttnn's fused attention). Returns the calls replaced."""
+    replaced = 0
+    for node in gm.graph.nodes:
+        if node.op == "call_function" and node.target is torch.nn.functional.scaled_dot_product_attention:
+            node.target = _attention_math
+            replaced += 1
+    if replaced:
+        gm.recompile()
+    return replaced

@@ -88,22 +88,35 @@ enum ConvBwArg : std::size_t {
 
 bool mask_bit(const NodeView& n, std::size_t i) { return n.int_list_arg(kMask).at(i) != 0; }
 
+// A 1-D convolution's list argument as the 2-D one of the same convolution on [N, C, 1, L].
+IntList lifted_pair(const NodeView& n, std::size_t i, std::int64_t lead) {
+    const IntList v = n.int_list_arg(i);
+    return n.tensor_type(kInput).shape.size() == 3 ? IntList{lead, v.at(0)} : pair_of(n, i);
+}
+
+// The transposed forward's output size along one dim, for its grad_output to match.
+std::int64_t transposed_size(std::int64_t in, std::int64_t k, std::int64_t s, std::int64_t p, std::int64_t d,
+                             std::int64_t op) {
+    return (in - 1) * s - 2 * p + d * (k - 1) + op + 1;
+}
+
 std::string conv_backward_supports(const NodeView& n) {
     if (auto r = floating(n, {kGradOut, kInput, kWeight}); !r.empty()) return r;
     if (auto r = nonempty(n, {kGradOut, kInput, kWeight}); !r.empty()) return r;
     const std::size_t rank = n.tensor_type(kInput).shape.size();
-    if (rank != 4)
+    if (rank != 4 && rank != 3)
         return op_of(n) + "input of rank " + std::to_string(rank) +
-               " is not supported (2-D convolution [N, C, H, W] only)";
-    if (n.tensor_type(kWeight).shape.size() != 4 || n.tensor_type(kGradOut).shape.size() != 4)
-        return op_of(n) + "weight and grad_output must be rank 4";
-    if (n.bool_arg(kTransposed)) return op_of(n) + "transposed=True is not supported (non-transposed convolution only)";
-    for (std::size_t a : {kStride, kPadding, kDilation}) {
+               " is not supported (1-D [N, C, L] and 2-D [N, C, H, W] convolutions only)";
+    if (n.tensor_type(kWeight).shape.size() != rank || n.tensor_type(kGradOut).shape.size() != rank)
+        return op_of(n) + "weight and grad_output must have the input's rank";
+    const std::size_t spatial = rank - 2;
+    for (std::size_t a : {kStride, kPadding, kDilation, kOutputPadding}) {
         const IntList v = n.int_list_arg(a);
-        if (v.size() != 1 && v.size() != 2)
-            return op_of(n) + "argument " + std::to_string(a) + "=" + graph::to_string(n.arg(a)) + " is not 2-D";
+        if (v.size() != 1 && v.size() != spatial)
+            return op_of(n) + "argument " + std::to_string(a) + "=" + graph::to_string(n.arg(a)) + " is not " +
+                   std::to_string(spatial) + "-D";
         for (auto i : v)
-            if (i < (a == kPadding ? 0 : 1))
+            if (i < (a == kPadding || a == kOutputPadding ? 0 : 1))
                 return op_of(n) + "argument " + std::to_string(a) + "=" + graph::to_string(n.arg(a)) + " is out of range";
     }
     const IntList mask = n.int_list_arg(kMask);
@@ -111,37 +124,106 @@ std::string conv_backward_supports(const NodeView& n) {
     const std::int64_t groups = n.int_arg(kGroups);
     const IntList& x = n.tensor_type(kInput).shape;
     const IntList& w = n.tensor_type(kWeight).shape;
-    if (groups <= 0 || x[1] % groups != 0 || w[0] % groups != 0 || w[1] * groups != x[1])
+    const bool transposed = n.bool_arg(kTransposed);
+    // Non-transposed weight [Cout, Cin/g, k...]; transposed [Cin, Cout/g, k...].
+    const bool fits = transposed ? groups > 0 && w[0] == x[1] && x[1] % groups == 0
+                                 : groups > 0 && x[1] % groups == 0 && w[0] % groups == 0 && w[1] * groups == x[1];
+    if (!fits)
         return op_of(n) + "groups=" + std::to_string(groups) + " does not fit input " + n.tensor_type(kInput).to_string() +
                " and weight " + n.tensor_type(kWeight).to_string();
+    if (transposed) {
+        const IntList& go = n.tensor_type(kGradOut).shape;
+        const IntList s = n.int_list_arg(kStride), p = n.int_list_arg(kPadding), d = n.int_list_arg(kDilation),
+                      op = n.int_list_arg(kOutputPadding);
+        for (std::size_t i = 0; i < spatial; ++i) {
+            auto at = [i](const IntList& v) { return v.size() == 1 ? v[0] : v[i]; };
+            if (at(op) >= std::max(at(s), at(d)))
+                return op_of(n) + "output_padding=" + graph::to_string(n.arg(kOutputPadding)) +
+                       " must be smaller than the stride or the dilation";
+            if (go[2 + i] != transposed_size(x[2 + i], w[2 + i], at(s), at(p), at(d), at(op)))
+                return op_of(n) + "grad_output " + n.tensor_type(kGradOut).to_string() +
+                       " does not match the transposed convolution's output size";
+        }
+    }
     return {};
 }
 
-// grad_input: the transposed convolution of grad_output with the same weight ([Cout, Cin/g, kh,
-// kw] is conv_transpose2d's [in, out/groups, kh, kw]). output_padding restores the rows and
-// columns a strided forward dropped, so the result has the input's exact size.
-ValueId conv_grad_input(Emitter& e) {
-    const IntList& x = e.tensor_type(kInput).shape;
-    const IntList& w = e.tensor_type(kWeight).shape;
-    const IntList& go = e.tensor_type(kGradOut).shape;
-    const IntList s = pair_of(e, kStride), p = pair_of(e, kPadding), d = pair_of(e, kDilation);
+// One convolution_backward as the 2-D, non-transposed weight gradient and input gradient it
+// amounts to. A 1-D convolution is the 2-D one on [N, C, 1, L]. A transposed convolution
+// y = conv_transpose(x, w) is the adjoint of the convolution c(a) = conv2d(a, w) (same weight
+// layout, same stride, padding and dilation): its grad_input is conv2d(grad_y, w), and its
+// grad_weight is c's weight gradient with grad_y as c's input and x as c's grad_output.
+struct ConvBackward {
+    ValueId grad_out, input, weight;  // of the (non-transposed) convolution whose gradients are taken
+    IntList go, x, w;                 // their 4-D shapes
+    IntList s, p, d;
+    std::int64_t groups;
+    bool transposed;
+    IntList input_shape, weight_shape;  // the ATen grad_input / grad_weight shapes
+};
+
+ConvBackward conv_backward_of(Emitter& e) {
+    ConvBackward c;
+    const bool one_d = e.tensor_type(kInput).shape.size() == 3;
+    auto lift = [&](std::size_t arg) {
+        const IntList& shape = e.tensor_type(arg).shape;
+        if (!one_d) return std::pair{e.input(arg), shape};
+        const IntList four{shape[0], shape[1], 1, shape[2]};
+        return std::pair{reshape(e, e.input(arg), four), four};
+    };
+    auto [go, go_shape] = lift(kGradOut);
+    auto [x, x_shape] = lift(kInput);
+    auto [w, w_shape] = lift(kWeight);
+    c.s = lifted_pair(e, kStride, 1);
+    c.p = lifted_pair(e, kPadding, 0);
+    c.d = lifted_pair(e, kDilation, 1);
+    c.groups = e.int_arg(kGroups);
+    c.transposed = e.bool_arg(kTransposed);
+    c.input_shape = e.tensor_type(kInput).shape;
+    c.weight_shape = e.tensor_type(kWeight).shape;
+    c.weight = w;
+    c.w = w_shape;
+    if (c.transposed) {
+        c.grad_out = x, c.go = x_shape, c.input = go, c.x = go_shape;
+    } else {
+        c.grad_out = go, c.go = go_shape, c.input = x, c.x = x_shape;
+    }
+    return c;
+}
+
+Kwargs conv_kwargs(std::int64_t in_channels, std::int64_t out_channels, std::int64_t batch, std::int64_t groups,
+                   const IntList& in_hw, const IntList& kernel, const IntList& s, const IntList& p, const IntList& d) {
+    return {{"in_channels", in_channels}, {"out_channels", out_channels}, {"batch_size", batch},
+            {"groups", groups},           {"input_height", in_hw[0]},     {"input_width", in_hw[1]},
+            {"kernel_size", kernel},      {"stride", s},                  {"padding", p},
+            {"dilation", d}};
+}
+
+// grad_input of a convolution: the transposed convolution of grad_output with the same weight
+// ([Cout, Cin/g, kh, kw] is conv_transpose2d's [in, out/groups, kh, kw]). output_padding restores
+// the rows and columns a strided forward dropped, so the result has the input's exact size.
+ValueId conv_grad_input(Emitter& e, const ConvBackward& c) {
+    const IntList &x = c.x, &w = c.w, &go = c.go;
     IntList output_padding(2);
     for (std::size_t i = 0; i < 2; ++i)
-        output_padding[i] = x[2 + i] - ((go[2 + i] - 1) * s[i] - 2 * p[i] + d[i] * (w[2 + i] - 1) + 1);
-    Kwargs kw{{"in_channels", go[1]},
-              {"out_channels", x[1]},
-              {"batch_size", x[0]},
-              {"groups", e.int_arg(kGroups)},
-              {"input_height", go[2]},
-              {"input_width", go[3]},
-              {"kernel_size", IntList{w[2], w[3]}},
-              {"stride", s},
-              {"padding", p},
-              {"dilation", d},
-              {"output_padding", output_padding}};
+        output_padding[i] = x[2 + i] - ((go[2 + i] - 1) * c.s[i] - 2 * c.p[i] + c.d[i] * (w[2 + i] - 1) + 1);
+    Kwargs kw = conv_kwargs(go[1], x[1], x[0], c.groups, {go[2], go[3]}, {w[2], w[3]}, c.s, c.p, c.d);
+    kw["output_padding"] = output_padding;
     add_numerics(e, kw);
-    const ValueId flat = channels_last::to_flat(e, e.input(kGradOut));
-    const ValueId y = e.emit("ttnn.conv_transpose2d", {ValueRef{flat}, ValueRef{e.input(kWeight)}}, std::move(kw),
+    const ValueId flat = channels_last::to_flat(e, c.grad_out);
+    const ValueId y = e.emit("ttnn.conv_transpose2d", {ValueRef{flat}, ValueRef{c.weight}}, std::move(kw),
+                             retyped(e.ttnn_type(0), {1, 1, x[0] * x[2] * x[3], x[1]}));
+    return channels_last::from_flat(e, y, x);
+}
+
+// grad_input of a transposed convolution: conv2d(grad_y, w), w read as [Cin, Cout/g, kh, kw].
+ValueId transposed_grad_input(Emitter& e, const ConvBackward& c) {
+    // Here c.input is grad_y [N, Cout, Hy, Wy] and c.go the forward input's shape [N, Cin, H, W].
+    const IntList &gy = c.x, &x = c.go, &w = c.w;
+    Kwargs kw = conv_kwargs(gy[1], x[1], x[0], c.groups, {gy[2], gy[3]}, {w[2], w[3]}, c.s, c.p, c.d);
+    add_numerics(e, kw);
+    const ValueId flat = channels_last::to_flat(e, c.input);
+    const ValueId y = e.emit("ttnn.conv2d", {ValueRef{flat}, ValueRef{c.weight}}, std::move(kw),
                              retyped(e.ttnn_type(0), {1, 1, x[0] * x[2] * x[3], x[1]}));
     return channels_last::from_flat(e, y, x);
 }
@@ -151,31 +233,19 @@ ValueId conv_grad_input(Emitter& e) {
 // channels within a group (cig), whose channels are (group, n) and whose [Cout, N, Ho, Wo] kernel is
 // grad_output transposed; stride d, dilation s. Its spatial output can exceed the kernel by the
 // rows the forward's stride dropped, so it is cropped.
-ValueId conv_grad_weight_by_conv(Emitter& e) {
-    const IntList& x = e.tensor_type(kInput).shape;
-    const IntList& w = e.tensor_type(kWeight).shape;
-    const IntList& go = e.tensor_type(kGradOut).shape;
-    const std::int64_t g = e.int_arg(kGroups), n = x[0], cig = x[1] / g, cout = go[1];
-    const IntList s = pair_of(e, kStride), p = pair_of(e, kPadding), d = pair_of(e, kDilation);
+ValueId conv_grad_weight_by_conv(Emitter& e, const ConvBackward& c) {
+    const IntList &x = c.x, &w = c.w, &go = c.go;
+    const std::int64_t g = c.groups, n = x[0], cig = x[1] / g, cout = go[1];
     IntList k(2);
-    for (std::size_t i = 0; i < 2; ++i) k[i] = (x[2 + i] + 2 * p[i] - s[i] * (go[2 + i] - 1) - 1) / d[i] + 1;
+    for (std::size_t i = 0; i < 2; ++i) k[i] = (x[2 + i] + 2 * c.p[i] - c.s[i] * (go[2 + i] - 1) - 1) / c.d[i] + 1;
 
     // input [N, g*cig, H, W] -> [cig, H, W, g, N] -> flat channels-last [1, 1, cig*H*W, g*N].
-    ValueId xi = reshape(e, e.input(kInput), {n, g, cig, x[2], x[3]});
+    ValueId xi = reshape(e, c.input, {n, g, cig, x[2], x[3]});
     xi = permute(e, xi, {2, 3, 4, 1, 0});
     xi = reshape(e, xi, {1, 1, cig * x[2] * x[3], g * n});
     // grad_output [N, Cout, Ho, Wo] -> [Cout, N, Ho, Wo]: Cout is already ordered (group, cog).
-    const ValueId kernel = permute(e, e.input(kGradOut), {1, 0, 2, 3});
-    Kwargs kw{{"in_channels", g * n},
-              {"out_channels", cout},
-              {"batch_size", cig},
-              {"groups", g},
-              {"input_height", x[2]},
-              {"input_width", x[3]},
-              {"kernel_size", IntList{go[2], go[3]}},
-              {"stride", d},
-              {"padding", p},
-              {"dilation", s}};
+    const ValueId kernel = permute(e, c.grad_out, {1, 0, 2, 3});
+    Kwargs kw = conv_kwargs(g * n, cout, cig, g, {x[2], x[3]}, {go[2], go[3]}, c.d, c.p, c.s);
     add_numerics(e, kw);
     const ValueType out_t = e.ttnn_type(1);
     ValueId y = e.emit("ttnn.conv2d", {ValueRef{xi}, ValueRef{kernel}}, std::move(kw),
@@ -197,21 +267,15 @@ ValueId conv_grad_weight_by_conv(Emitter& e) {
 // image and a kernel as large as the output map, which convolution kernels run far below peak.
 constexpr std::int64_t kMaxIm2colElements = std::int64_t{1} << 26;  // 256 MB of float32 columns
 
-std::int64_t im2col_elements(const NodeView& n) {
-    const IntList& w = n.tensor_type(kWeight).shape;
-    const IntList& go = n.tensor_type(kGradOut).shape;
-    return go[0] * go[2] * go[3] * w[1] * w[2] * w[3];
-}
+std::int64_t im2col_elements(const ConvBackward& c) { return c.go[0] * c.go[2] * c.go[3] * c.w[1] * c.w[2] * c.w[3]; }
 
-ValueId conv_grad_weight_by_gemm(Emitter& e) {
-    const IntList& x = e.tensor_type(kInput).shape;
-    const IntList& w = e.tensor_type(kWeight).shape;
-    const IntList& go = e.tensor_type(kGradOut).shape;
+ValueId conv_grad_weight_by_gemm(Emitter& e, const ConvBackward& c) {
+    const IntList &x = c.x, &w = c.w, &go = c.go;
+    const IntList &s = c.s, &p = c.p, &d = c.d;
     const std::int64_t n = x[0], cin = x[1], cout = go[1], ho = go[2], wo = go[3], kh = w[2], kw = w[3];
-    const IntList s = pair_of(e, kStride), p = pair_of(e, kPadding), d = pair_of(e, kDilation);
     const ValueType out_t = e.ttnn_type(1);
 
-    ValueId xl = permute(e, e.input(kInput), {0, 2, 3, 1});  // [N, H, W, Cin]
+    ValueId xl = permute(e, c.input, {0, 2, 3, 1});  // [N, H, W, Cin]
     const IntList padded{n, x[2] + 2 * p[0], x[3] + 2 * p[1], cin};
     if (p[0] != 0 || p[1] != 0)
         xl = e.emit("ttnn.pad", {ValueRef{xl}},
@@ -231,7 +295,7 @@ ValueId conv_grad_weight_by_gemm(Emitter& e) {
                        : e.emit("ttnn.concat", {windows}, {{"dim", std::int64_t{3}}},
                                 retyped(e.out().type(xl), {n, ho, wo, kh * kw * cin}));
     cols = reshape(e, cols, {n * ho * wo, kh * kw * cin});
-    ValueId g = permute(e, e.input(kGradOut), {0, 2, 3, 1});
+    ValueId g = permute(e, c.grad_out, {0, 2, 3, 1});
     g = reshape(e, g, {n * ho * wo, cout});
     Kwargs kwargs{{"transpose_a", true}};
     add_numerics(e, kwargs);
@@ -240,17 +304,24 @@ ValueId conv_grad_weight_by_gemm(Emitter& e) {
     return permute(e, y, {0, 3, 1, 2});
 }
 
-ValueId conv_grad_weight(Emitter& e) {
-    if (e.int_arg(kGroups) == 1 && im2col_elements(e) <= kMaxIm2colElements) return conv_grad_weight_by_gemm(e);
-    return conv_grad_weight_by_conv(e);
+ValueId conv_grad_weight(Emitter& e, const ConvBackward& c) {
+    if (c.groups == 1 && im2col_elements(c) <= kMaxIm2colElements) return conv_grad_weight_by_gemm(e, c);
+    return conv_grad_weight_by_conv(e, c);
 }
 
 void emit_conv_backward(Emitter& e) {
-    if (mask_bit(e, 0)) e.bind_output(0, conv_grad_input(e));
-    if (mask_bit(e, 1)) e.bind_output(1, conv_grad_weight(e));
-    if (mask_bit(e, 2))
-        e.bind_output(2, e.emit("ttnn.sum", {ValueRef{e.input(kGradOut)}},
-                                {{"dim", IntList{0, 2, 3}}, {"keepdim", false}}, e.ttnn_type(2)));
+    const ConvBackward c = conv_backward_of(e);
+    if (mask_bit(e, 0)) {
+        const ValueId gi = c.transposed ? transposed_grad_input(e, c) : conv_grad_input(e, c);
+        e.bind_output(0, reshape(e, gi, c.input_shape));
+    }
+    if (mask_bit(e, 1)) e.bind_output(1, reshape(e, conv_grad_weight(e, c), c.weight_shape));
+    if (mask_bit(e, 2)) {
+        IntList dims{0};
+        for (std::size_t i = 2; i < e.tensor_type(kGradOut).shape.size(); ++i) dims.push_back(static_cast<std::int64_t>(i));
+        e.bind_output(2, e.emit("ttnn.sum", {ValueRef{e.input(kGradOut)}}, {{"dim", dims}, {"keepdim", false}},
+                                e.ttnn_type(2)));
+    }
 }
 
 // ---- training-mode batch norm ----

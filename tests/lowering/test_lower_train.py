@@ -175,12 +175,37 @@ def test_convolution_backward_3d_stays_in_torch(device):
     assert not entry["lowered"] and "rank 5" in entry["reason"]
 
 
-def test_convolution_backward_transposed_stays_in_torch(device):
+TRANSPOSED = [
+    # (Cin, Cout, kernel, stride, padding, output_padding, dilation, groups)
+    (4, 3, 3, 2, 0, 0, 1, 1),
+    (4, 6, 2, 2, 0, 0, 1, 1),        # U-Net's up-convolution
+    (6, 4, 3, 2, 1, 1, 1, 2),        # grouped, output_padding
+    (3, 5, (3, 2), (1, 2), (1, 0), 0, (2, 1), 1),
+]
+
+
+@pytest.mark.parametrize("cfg", TRANSPOSED, ids=[str(c) for c in TRANSPOSED])
+def test_convolution_backward_transposed(device, cfg):
+    cin, cout, k, s, p, op, d, g = cfg
     torch.manual_seed(0)
-    model = nn.ConvTranspose2d(4, 3, 3, stride=2)
-    metrics = train_and_check(model, [torch.randn(1, 4, 5, 5)], device, expect_lowered=False, **FAST)
-    entry = metrics["aten_ops"]["aten.convolution_backward.default"]
-    assert not entry["lowered"] and "transposed=True" in entry["reason"]
+    model = nn.ConvTranspose2d(cin, cout, k, stride=s, padding=p, output_padding=op, dilation=d, groups=g)
+    train_and_check(model, [torch.randn(2, cin, 7, 6)], device, overloads=["aten.convolution_backward.default"],
+                    **FAST)
+
+
+@pytest.mark.parametrize("cfg", [(4, 6, 3, 1, 1, 1, 1), (4, 8, 5, 2, 2, 1, 2), (6, 6, 3, 1, 2, 2, 6), (8, 3, 1, 1, 0, 1, 1)],
+                         ids=["k3", "strided_grouped", "depthwise_dilated", "pointwise"])
+def test_convolution_backward_1d(device, cfg):
+    cin, cout, k, s, p, d, g = cfg
+    torch.manual_seed(0)
+    model = nn.Conv1d(cin, cout, k, stride=s, padding=p, dilation=d, groups=g)
+    train_and_check(model, [torch.randn(2, cin, 19)], device, overloads=["aten.convolution_backward.default"], **FAST)
+
+
+def test_convolution_transpose_1d_backward(device):
+    torch.manual_seed(0)
+    model = nn.ConvTranspose1d(4, 3, 4, stride=2, padding=1)
+    train_and_check(model, [torch.randn(2, 4, 9)], device, overloads=["aten.convolution_backward.default"], **FAST)
 
 
 # ---- training batch norm ----
@@ -365,3 +390,31 @@ def test_resnet18_train_step(device):
     print(f"\nresnet18 train step: {metrics['ops_before']} ATen ops, {metrics['ops_after_in_torch']} in torch: "
           f"{remaining}")
     assert metrics["ops_after_in_torch"] == 0, f"ops left in torch: {remaining}"
+
+
+# ---- attention ----
+
+
+class _Attention(nn.Module):
+    def __init__(self, causal, masked):
+        super().__init__()
+        self.qkv = nn.Linear(16, 48)
+        self.causal, self.masked = causal, masked
+
+    def forward(self, x):
+        q, k, v = self.qkv(x).view(2, 6, 3, 4, 4).permute(2, 0, 3, 1, 4)
+        mask = None
+        if self.masked:  # the last two keys hidden from every query
+            mask = torch.ones(6, 6, dtype=torch.bool)
+            mask[:, -2:] = False
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=self.causal)
+
+
+@pytest.mark.parametrize("causal,masked", [(False, False), (True, False), (False, True)],
+                         ids=["plain", "causal", "bool_mask"])
+def test_attention_train(device, causal, masked):
+    """Training attention is spelled out as matmuls and a softmax (decompositions.use_math_attention):
+    the flash kernel's backward has no TT-NN counterpart."""
+    torch.manual_seed(0)
+    metrics = train_and_check(_Attention(causal, masked), [torch.randn(2, 6, 16)], device, **FAST)
+    assert "aten._scaled_dot_product_flash_attention_for_cpu_backward.default" not in metrics["aten_ops"]

@@ -95,7 +95,8 @@ def _flat_outputs(row, out):
 def pcc(a: torch.Tensor, b: torch.Tensor) -> tuple[float, bool]:
     """Pearson correlation in float64; returns (pcc, shapes_equal). Differing shapes are compared
     on their common leading block. Integer/bool tensors: fraction of equal elements. Constant
-    or single-element tensors: 1.0 if allclose(rtol SCALAR_RTOL, atol SCALAR_ATOL) else 0.0."""
+    or single-element tensors: 1.0 if allclose(rtol SCALAR_RTOL, atol SCALAR_ATOL) else 0.0.
+    Non-finite entries (masked logits) must match exactly and are left out of the correlation."""
     same = tuple(a.shape) == tuple(b.shape)
     a, b = a.detach().cpu(), b.detach().cpu()
     if not same:
@@ -108,8 +109,15 @@ def pcc(a: torch.Tensor, b: torch.Tensor) -> tuple[float, bool]:
     if not (a.is_floating_point() or a.is_complex()):
         return float((a == b.to(a.dtype)).double().mean()), same
     a, b = a.double().flatten(), b.double().flatten()
-    if not (torch.isfinite(a).all() and torch.isfinite(b).all()):
-        return (1.0 if torch.equal(a.nan_to_num(), b.nan_to_num()) else 0.0), same
+    finite_a, finite_b = torch.isfinite(a), torch.isfinite(b)
+    if not (finite_a.all() and finite_b.all()):
+        # Masked logits (-inf for suppressed tokens): the same entries must be non-finite, with the
+        # same values; the rest is correlated as usual.
+        if not torch.equal(finite_a, finite_b) or not torch.equal(a[~finite_a].nan_to_num(), b[~finite_b].nan_to_num()):
+            return 0.0, same
+        a, b = a[finite_a], b[finite_b]
+        if a.numel() == 0:
+            return 1.0, same
     da, db = a - a.mean(), b - b.mean()
     na, nb = da.norm(), db.norm()
     if a.numel() == 1 or na == 0 or nb == 0:

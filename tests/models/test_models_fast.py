@@ -34,3 +34,17 @@ def test_small_model_end_to_end(name, tmp_path):
         op: i for op, i in (res.get("aten_ops") or {}).items() if i.get("lowered") is False}
     assert res["status"] == "✅"
     check_task_metrics(name, res)
+
+
+def test_pcc_leaves_masked_logits_out():
+    import torch
+
+    """Suppressed tokens are -inf in both: correlated on the rest; a mask that differs is a failure."""
+    a = torch.randn(4, 50)
+    a[:, :7] = float("-inf")
+    b = a.clone()
+    b[:, 7:] += 1e-3 * torch.randn(4, 43)
+    assert measure.pcc(a, b)[0] > 0.999
+    c = b.clone()
+    c[0, 0] = 0.0
+    assert measure.pcc(a, c)[0] == 0.0
