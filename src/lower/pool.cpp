@@ -5,8 +5,11 @@
 // emitted between a permute to NHWC (flattened to [1, 1, N*H*W, C] for the windowed pools) and a
 // permute back, which the layout pass cancels between consecutive channels-last ops.
 #include <cmath>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "ttnn/core/tensor_ops.hpp"
 #include "ttnn/lower/rule_table.hpp"
 
 namespace ttnn::lower {
@@ -186,6 +189,73 @@ void emit_upsample(Emitter& e, const Scales& s, const std::string& mode) {
     e.bind_output(0, e.emit("ttnn.permute", {ValueRef{y}}, {{"dims", IntList{0, 3, 1, 2}}}, t));
 }
 
+// upsample_bicubic2d(self, output_size, align_corners, scales_h=None, scales_w=None): TT-NN has
+// no bicubic mode, but the interpolation is separable and linear, so it is two matmuls with
+// interpolation matrices built here: out = M_h @ x @ M_w^T, M [out, in] holding torch's cubic
+// convolution weights (A = -0.75, taps clamped at the borders). DINOv2 and YOLOS resize their
+// position embeddings this way; those are constants, so fold-constants evaluates it all at compile
+// time.
+std::vector<float> bicubic_matrix(std::int64_t in, std::int64_t out, bool align_corners, double scale_arg) {
+    constexpr double a = -0.75;
+    auto near = [](double t) { return ((a + 2) * t - (a + 3)) * t * t + 1; };       // |t| <= 1
+    auto far = [](double t) { return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a; };  // 1 < |t| < 2
+    double scale;
+    if (align_corners) {
+        scale = out > 1 ? static_cast<double>(in - 1) / static_cast<double>(out - 1) : 0.0;
+    } else {
+        scale = scale_arg > 0 ? 1.0 / scale_arg : static_cast<double>(in) / static_cast<double>(out);
+    }
+    std::vector<float> m(static_cast<std::size_t>(out * in), 0.0f);
+    for (std::int64_t o = 0; o < out; ++o) {
+        const double src = align_corners ? scale * static_cast<double>(o) : scale * (static_cast<double>(o) + 0.5) - 0.5;
+        const double base = std::floor(src);
+        const double t = src - base;
+        const double w[4] = {far(t + 1), near(t), near(1 - t), far(2 - t)};
+        for (int k = 0; k < 4; ++k) {
+            const std::int64_t i = std::clamp<std::int64_t>(static_cast<std::int64_t>(base) - 1 + k, 0, in - 1);
+            m[static_cast<std::size_t>(o * in + i)] += static_cast<float>(w[k]);
+        }
+    }
+    return m;
+}
+
+// A float32 constant of the program holding `values` ([rows, cols]), on the device.
+ValueId matrix_constant(Emitter& e, std::vector<float> values, std::int64_t rows, std::int64_t cols) {
+    auto owned = std::make_shared<std::vector<float>>(std::move(values));
+    const HostArray array{owned->data(), HostElement::F32, Shape{rows, cols}};
+    const Tensor host = tensor_from_host_array(array, DataType::FLOAT32, Layout::ROW_MAJOR, 0.0f, owned, "torch_ttnn");
+    ValueType t{{rows, cols}, graph::ElemType::f32, Layout::ROW_MAJOR, graph::Placement::host};
+    const ValueId c = e.out().add_constant(host, t, "bicubic_weights");
+    t.placement = graph::Placement::device;
+    return e.emit("ttnn.to_device", {ValueRef{c}}, {}, t);
+}
+
+std::string bicubic_supports(const NodeView& n) {
+    if (n.tensor_type(0).shape.size() != 4) return n.node().op + ": input must be [N, C, H, W]";
+    if (!graph::is_floating(n.tensor_type(0).dtype)) return n.node().op + ": input must be floating point";
+    for (auto d : n.tensor_type(0).shape)
+        if (d == 0) return n.node().op + ": empty tensors are not supported";
+    return {};
+}
+
+void emit_bicubic(Emitter& e) {
+    const IntList& in = e.tensor_type(0).shape;
+    const IntList& out = e.output_type(0).shape;
+    const bool align = e.bool_arg(2);
+    const double sh = e.num_args() > 3 && !e.is_none(3) ? e.scalar_arg(3) : 0.0;
+    const double sw = e.num_args() > 4 && !e.is_none(4) ? e.scalar_arg(4) : 0.0;
+    const ValueId mw = matrix_constant(e, bicubic_matrix(in[3], out[3], align, sw), out[3], in[3]);
+    const ValueId mh = matrix_constant(e, bicubic_matrix(in[2], out[2], align, sh), out[2], in[2]);
+    // fp32 accumulation at full fidelity: the weights are not bf16 numbers.
+    const std::map<std::string, Arg> exact{{"math_fidelity", std::string("HiFi4")}, {"fp32_dest_acc_en", true}};
+    std::map<std::string, Arg> kw = exact;
+    kw["transpose_b"] = true;
+    const ValueType t = e.ttnn_type(0);
+    const ValueId rows = e.emit("ttnn.matmul", {ValueRef{e.input(0)}, ValueRef{mw}}, kw,
+                                channels_last::retyped(t, {in[0], in[1], in[2], out[3]}));
+    e.bind_output(0, e.emit("ttnn.matmul", {ValueRef{mh}, ValueRef{rows}}, exact, t));
+}
+
 // upsample_nearest2d.vec(input, output_size?, scale_factors?) /
 // upsample_nearest2d(self, output_size, scales_h=None, scales_w=None)
 Rule nearest_rule(const std::string& overload, bool vec) {
@@ -222,6 +292,7 @@ void register_pool_rules(RuleTable& table) {
     table.add(nearest_rule("aten::upsample_nearest2d.default", false));
     table.add(bilinear_rule("aten::upsample_bilinear2d.vec", true));
     table.add(bilinear_rule("aten::upsample_bilinear2d.default", false));
+    table.add({"aten::upsample_bicubic2d.default", bicubic_supports, emit_bicubic});
 }
 
 }  // namespace ttnn::lower

@@ -176,3 +176,30 @@ def test_conv_pool_upsample_chain(device):
         return F.avg_pool2d(y, 2)
 
     compile_and_check(fn, [torch.randn(1, 3, 16, 14)], device, min_pcc=0.999)
+
+
+@pytest.mark.parametrize("size,scale,align", [((11, 9), None, False), ((4, 5), None, False), (None, 2.0, False),
+                                              (None, 1.7, False), ((13, 6), None, True)],
+                         ids=["up", "down", "scale2", "scale1.7", "align_corners"])
+def test_upsample_bicubic(device, size, scale, align):
+    """Bicubic as two interpolation-matrix matmuls (TT-NN has no bicubic mode)."""
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 7, 8)
+    fn = lambda x: F.interpolate(x, size=size, scale_factor=scale, mode="bicubic", align_corners=align)  # noqa: E731
+    compile_and_check(fn, [x], device, numerics="fast", min_pcc=0.99999, atol=1e-4, rtol=1e-4)
+    compile_and_check(fn, [x], device, min_pcc=0.999)
+
+
+def test_upsample_bicubic_of_a_constant_folds(device):
+    """A position embedding resized by bicubic interpolation (DINOv2): evaluated at compile time."""
+
+    class PosEmbed(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.pos = torch.nn.Parameter(torch.randn(1, 16, 5, 5))
+
+        def forward(self, x):
+            return x + F.interpolate(self.pos, size=(8, 8), mode="bicubic", align_corners=False)
+
+    m = PosEmbed().eval()
+    compile_and_check(m, [torch.randn(2, 16, 8, 8)], device, numerics="fast", min_pcc=0.99999, atol=1e-4, rtol=1e-4)
