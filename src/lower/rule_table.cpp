@@ -2,6 +2,7 @@
 #include "ttnn/lower/rule_table.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <mutex>
 
 #include "ttnn/core/error.hpp"
@@ -115,7 +116,25 @@ ValueType Emitter::ttnn_type_of(const ValueType& aten_type) const {
 
 ValueType Emitter::ttnn_type(std::size_t output) const { return ttnn_type_of(output_type(output)); }
 
+namespace {
+
+// A finite scalar beyond bf16's range (torch.finfo(torch.float32).min as a mask fill value) packed
+// for a bf16 op: tt-metal packs scalars with its truncating bfloat16(float) helper, which keeps it
+// finite at bf16's largest magnitude, where rounding to nearest would make it an infinity (and a
+// fully masked softmax row NaN, which the next layer's matmuls spread to every row).
+void saturate_bf16_scalar(Arg& a) {
+    constexpr double kBf16Max = 3.3895313892515355e38;  // 0x7F7F
+    if (auto* d = std::get_if<double>(&a); d && std::isfinite(*d) && std::abs(*d) > kBf16Max)
+        *d = std::copysign(kBf16Max, *d);
+}
+
+}  // namespace
+
 ValueId Emitter::emit(std::string op, std::vector<Arg> args, std::map<std::string, Arg> kwargs, ValueType type) {
+    if (type.dtype == graph::ElemType::bf16) {
+        for (Arg& a : args) saturate_bf16_scalar(a);
+        for (auto& [key, a] : kwargs) saturate_bf16_scalar(a);
+    }
     return out_.add_node1(std::move(op), std::move(args), std::move(kwargs), std::move(type), node_.name);
 }
 

@@ -444,3 +444,21 @@ def test_eltwise_on_mesh(mesh, numerics):
     i = torch.randint(-9, 9, (4, 37), dtype=torch.int32)
     compile_and_check(fn, [x, y, i], mesh, min_pcc=0.9999 if numerics == "fast" else 0.999, numerics=numerics,
                       data_parallel=2)
+
+
+def test_float32_min_fill_stays_finite_in_bf16(device):
+    """HF masks with torch.finfo(torch.float32).min; in bf16 that rounds to -inf, and a fully
+    masked softmax row would be NaN. Scalars are packed saturating (tt-metal's bfloat16 helper),
+    so the row stays uniform as in eager."""
+    big = torch.finfo(torch.float32).min
+
+    def fn(scores, mask):
+        return torch.softmax(scores.masked_fill(mask, big), -1)
+
+    scores = torch.randn(2, 4, 6)
+    mask = torch.zeros(2, 4, 6, dtype=torch.bool)
+    mask[:, 0] = True  # the first query sees nothing
+    mask[:, 1, :3] = True
+    got, _ = compile_and_check(fn, [scores, mask], device, min_pcc=0.999)
+    assert torch.isfinite(got).all()
+    torch.testing.assert_close(got[:, 0], torch.full((2, 6), 1 / 6), atol=1e-2, rtol=0)
