@@ -199,6 +199,16 @@ Kwargs conv_kwargs(std::int64_t in_channels, std::int64_t out_channels, std::int
             {"dilation", d}};
 }
 
+// `op` (a TT-NN convolution) of the NCHW value `source` with `weight`, on the flat channels-last
+// layout TT-NN's convolutions take, back to NCHW `out` [N, C, H, W] (the ATen grad_input type).
+ValueId grad_input_conv(Emitter& e, const char* op, ValueId source, ValueId weight, Kwargs kw, const IntList& out) {
+    add_numerics(e, kw);
+    const ValueId flat = channels_last::to_flat(e, source);
+    const ValueId y = e.emit(op, {ValueRef{flat}, ValueRef{weight}}, std::move(kw),
+                             retyped(e.ttnn_type(0), {1, 1, out[0] * out[2] * out[3], out[1]}));
+    return channels_last::from_flat(e, y, out);
+}
+
 // grad_input of a convolution: the transposed convolution of grad_output with the same weight
 // ([Cout, Cin/g, kh, kw] is conv_transpose2d's [in, out/groups, kh, kw]). output_padding restores
 // the rows and columns a strided forward dropped, so the result has the input's exact size.
@@ -209,11 +219,7 @@ ValueId conv_grad_input(Emitter& e, const ConvBackward& c) {
         output_padding[i] = x[2 + i] - ((go[2 + i] - 1) * c.s[i] - 2 * c.p[i] + c.d[i] * (w[2 + i] - 1) + 1);
     Kwargs kw = conv_kwargs(go[1], x[1], x[0], c.groups, {go[2], go[3]}, {w[2], w[3]}, c.s, c.p, c.d);
     kw["output_padding"] = output_padding;
-    add_numerics(e, kw);
-    const ValueId flat = channels_last::to_flat(e, c.grad_out);
-    const ValueId y = e.emit("ttnn.conv_transpose2d", {ValueRef{flat}, ValueRef{c.weight}}, std::move(kw),
-                             retyped(e.ttnn_type(0), {1, 1, x[0] * x[2] * x[3], x[1]}));
-    return channels_last::from_flat(e, y, x);
+    return grad_input_conv(e, "ttnn.conv_transpose2d", c.grad_out, c.weight, std::move(kw), x);
 }
 
 // grad_input of a transposed convolution: conv2d(grad_y, w), w read as [Cin, Cout/g, kh, kw].
@@ -221,11 +227,7 @@ ValueId transposed_grad_input(Emitter& e, const ConvBackward& c) {
     // Here c.input is grad_y [N, Cout, Hy, Wy] and c.go the forward input's shape [N, Cin, H, W].
     const IntList &gy = c.x, &x = c.go, &w = c.w;
     Kwargs kw = conv_kwargs(gy[1], x[1], x[0], c.groups, {gy[2], gy[3]}, {w[2], w[3]}, c.s, c.p, c.d);
-    add_numerics(e, kw);
-    const ValueId flat = channels_last::to_flat(e, c.input);
-    const ValueId y = e.emit("ttnn.conv2d", {ValueRef{flat}, ValueRef{c.weight}}, std::move(kw),
-                             retyped(e.ttnn_type(0), {1, 1, x[0] * x[2] * x[3], x[1]}));
-    return channels_last::from_flat(e, y, x);
+    return grad_input_conv(e, "ttnn.conv2d", c.input, c.weight, std::move(kw), x);
 }
 
 // grad_weight[co, ci, i, j] = sum over n, oh, ow of grad_output[n, co, oh, ow] *
