@@ -215,7 +215,9 @@ class Runner:
 def torch_bf16_reference(row, base, args, kwargs, ref) -> dict:
     """PCC of torch's own bfloat16 model (weights and float inputs cast) against the fp32 eager
     reference: what bf16 numerics alone reach, a ceiling for faithful mode."""
-    def cast(v):
+    def cast(v):  # detection models take lists of images
+        if isinstance(v, (list, tuple)):
+            return type(v)(cast(x) for x in v)
         return v.to(torch.bfloat16) if isinstance(v, torch.Tensor) and v.is_floating_point() else v
 
     try:
