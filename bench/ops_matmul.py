@@ -85,7 +85,8 @@ def main():
     wall, cpu = time.perf_counter(), clock()
     measured = ttnn._C.ops._fma_peak_gflops(device, 0.3)
     measured *= (time.perf_counter() - wall) / (clock() - cpu)
-    print(f"GEMM: {info['config'] or info['library']} ({info['core']}), {info['blas_threads']} BLAS thread per call, "
+    print(f"GEMM: sgemm from {info['sgemm']} ({info['library']}); OpenBLAS {info['config']} ({info['core']}) for sgemv; "
+          f"{info['blas_threads']} BLAS thread per call, "
           f"{threads} device threads; torch {torch.__version__} with {torch.get_num_threads()} threads")
     print(f"fp32 FMA peak: nominal {nominal:.0f} GFLOP/s (AVX2, 32 FLOP/cycle/core at /proc/cpuinfo's clock), "
           f"measured now {measured:.0f} GFLOP/s; median of {args.repeats}, ours and torch alternating, "

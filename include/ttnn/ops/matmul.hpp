@@ -54,8 +54,10 @@ Tensor linear(const Tensor& input_tensor_a, const Tensor& weight, const std::opt
 
 // Which GEMM library serves these ops, where it was loaded from and its thread count (diagnostics).
 struct GemmBackendInfo {
+    std::string sgemm;  // "onednn" (default), "openblas" or "fallback"; TTNN_SGEMM chooses
     bool openblas = false;
-    std::string library;
+    std::string library;  // the sgemm's file
+    std::string openblas_library;
     std::string config;
     std::string core;
     int blas_threads = 0;

@@ -1,8 +1,9 @@
 // The GEMM engine behind matmul, linear and scaled_dot_product_attention (internal to the ops).
 //
-//   blas::     the sgemm/sgemv we call: Debian's OpenBLAS (OpenMP build), opened with dlopen(RTLD_LOCAL)
-//              so its symbols never mix with the BLAS copies inside libtorch; a portable fallback GEMM
-//              when it is missing. Every call is single-threaded on the calling thread.
+//   blas::     the sgemm/sgemv we call: oneDNN's dnnl_sgemm (default, TTNN_SGEMM=openblas|fallback
+//              to change) and Debian's OpenBLAS (OpenMP build, opened with dlopen(RTLD_LOCAL) so its
+//              symbols never mix with the BLAS copies inside libtorch) for sgemv; a portable fallback
+//              GEMM. Every call is single-threaded on the calling thread.
 //   engine:    a batch of C = sum_t op(A_t) @ op(B_t) (+ bias, activation) split over a device's
 //              thread pool, each thread running blas:: on its own block of C: exactly the device's
 //              threads do the work, so a 1x2 mesh runs its two devices concurrently, one thread each.
@@ -33,8 +34,10 @@ void sgemv(bool trans, std::size_t rows, std::size_t cols, const float* a, std::
            std::size_t incx, float beta, float* y, std::size_t incy);
 
 struct Info {
-    bool openblas = false;       // false: the portable fallback GEMM
+    std::string sgemm;           // who serves sgemm: "onednn", "openblas" or "fallback" (TTNN_SGEMM)
+    bool openblas = false;       // OpenBLAS was found (it serves sgemv, and sgemm when chosen)
     std::string library;         // the file the sgemm we call lives in (dladdr)
+    std::string openblas_library;  // the OpenBLAS file
     std::string config;          // openblas_get_config()
     std::string core;            // openblas_get_corename()
     int blas_threads = 0;        // openblas_get_num_threads(): 1, we split work ourselves

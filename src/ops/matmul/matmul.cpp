@@ -312,7 +312,7 @@ std::optional<Tensor> weight_engine_view(const Tensor& b, const MatmulOptions& o
 
 GemmBackendInfo gemm_backend_info() {
     const gemm::blas::Info i = gemm::blas::info();
-    return {i.openblas, i.library, i.config, i.core, i.blas_threads, i.note};
+    return {i.sgemm, i.openblas, i.library, i.openblas_library, i.config, i.core, i.blas_threads, i.note};
 }
 
 double measure_fma_peak_gflops(Device& device, double seconds) {

@@ -181,14 +181,16 @@ void bind_matmul(nb::module_& m) {
     m.def("_gemm_backend_info", [] {
         const ops::GemmBackendInfo i = ops::gemm_backend_info();
         nb::dict d;
+        d["sgemm"] = i.sgemm;
         d["openblas"] = i.openblas;
         d["library"] = i.library;
+        d["openblas_library"] = i.openblas_library;
         d["config"] = i.config;
         d["core"] = i.core;
         d["blas_threads"] = i.blas_threads;
         d["note"] = i.note;
         return d;
-    }, "The GEMM library behind matmul/linear/attention: file, OpenBLAS config, core, thread count.");
+    }, "The GEMM library behind matmul/linear/attention (sgemm provider and file), OpenBLAS config, core, thread count.");
     m.def(
         "_fma_peak_gflops",
         [](const std::shared_ptr<Device>& device, double seconds) {

@@ -345,12 +345,36 @@ def test_host_tensor_is_rejected():
 
 # ---- threads, mesh, and the BLAS in one process with torch --------------------------------------------
 
-def test_blas_backend_is_single_threaded_openblas():
+def test_blas_backend_is_onednn_sgemm_and_single_threaded_openblas():
+    """sgemm: oneDNN's (Debian's libdnnl, not libtorch's hidden copy) unless TTNN_SGEMM says
+    otherwise; sgemv: OpenBLAS's OpenMP build, one thread per call."""
     info = ttnn._C.ops._gemm_backend_info()
+    if os.environ.get("TTNN_SGEMM", "onednn") == "onednn":
+        assert info["sgemm"] == "onednn" and "libdnnl.so" in info["library"], info
     assert info["openblas"], info["note"]
-    assert "openblas-openmp" in info["library"]
+    assert "openblas-openmp" in info["openblas_library"]
     assert "USE_OPENMP" in info["config"]
     assert info["blas_threads"] == 1
+
+
+@pytest.mark.parametrize("provider", ["openblas", "fallback"])
+def test_other_sgemm_providers_agree(provider):
+    """TTNN_SGEMM=openblas / fallback give the same products as oneDNN (fp32 summation order aside)."""
+    code = textwrap.dedent("""
+        import torch, ttnn
+        torch.manual_seed(0)
+        a, b = torch.randn(70, 300), torch.randn(300, 50)
+        d = ttnn.open_device(device_id=0)
+        ttnn.set_numerics_mode(ttnn.NumericsMode.FAST)
+        got = ttnn.to_torch(ttnn.matmul(ttnn.from_torch(a, device=d, layout=ttnn.TILE_LAYOUT),
+                                        ttnn.from_torch(b, device=d, layout=ttnn.TILE_LAYOUT)))
+        assert torch.allclose(got, a @ b, atol=1e-3), (got - a @ b).abs().max()
+        print(ttnn._C.ops._gemm_backend_info()["sgemm"])
+    """)
+    env = dict(os.environ, TTNN_SGEMM=provider)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == provider
 
 
 def _thread_count():
@@ -416,7 +440,7 @@ _COEXIST = textwrap.dedent("""
     assert torch.allclose(got, ref, atol=1e-3), (got - ref).abs().max()
     assert torch.equal(again, ref)
     info = ttnn._C.ops._gemm_backend_info()
-    assert "openblas-openmp" in info["library"] and info["blas_threads"] == 1, info
+    assert info["sgemm"] == "onednn" and "libdnnl.so" in info["library"] and info["blas_threads"] == 1, info
     print("OK", torch.get_num_threads())
 """)
 
