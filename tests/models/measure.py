@@ -446,8 +446,9 @@ def measure(name: str, full: bool = False, out_path: str | None = None, metrics_
         save()
         return res
     gc.collect()
-    if not row.train:  # generate rows too: greedy decoding on random weights flips on near-ties
-        res.update(torch_bf16_reference(row, base, args, kwargs, ref))
+    # Every mode (generate too: greedy decoding on random weights flips on near-ties; -train rows:
+    # their gradients).
+    res.update(torch_bf16_reference(row, base, args, kwargs, ref))
 
     # ---- ttnn
     res["phase"] = "ttnn"
