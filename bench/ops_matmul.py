@@ -55,7 +55,12 @@ def nominal_peak_gflops(threads):
 
 def alternate_medians(fns, repeats, clock=time.perf_counter):
     for fn in fns:
-        fn()  # warm-up
+        # Warm-up to steady state (kernel JIT, the host allocator's cache, the clock): 3 calls, at least 0.2 s.
+        start = time.perf_counter()
+        for calls in range(1, 1000):
+            fn()
+            if calls >= 3 and time.perf_counter() - start > 0.2:
+                break
     times = [[] for _ in fns]
     for _ in range(repeats):
         for i, fn in enumerate(fns):

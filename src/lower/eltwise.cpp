@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "emit_helpers.hpp"
 #include "ttnn/lower/rule_table.hpp"
 
 namespace ttnn::lower {
@@ -18,6 +19,7 @@ using graph::ElemType;
 using graph::ValueId;
 using graph::ValueRef;
 using graph::ValueType;
+using emit::cast_to;
 
 namespace {
 
@@ -53,14 +55,6 @@ Arg scaled(const Arg& a, const Arg& b) {
 bool is_one(const Arg& a) { return number_value(a) == 1.0; }
 
 ElemType dtype_of(Emitter& e, ValueId id) { return e.out().type(id).dtype; }
-
-// `id` in dtype `want`: itself, or a ttnn.typecast (float -> int truncates toward zero).
-ValueId cast_to(Emitter& e, ValueId id, ElemType want) {
-    ValueType t = e.out().type(id);
-    if (t.dtype == want) return id;
-    t.dtype = want;
-    return e.emit("ttnn.typecast", {ValueRef{id}}, {}, t);
-}
 
 // The TT-NN output type with another dtype (intermediates of multi-node lowerings).
 ValueType with_dtype(ValueType t, ElemType dtype) {

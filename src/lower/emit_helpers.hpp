@@ -2,6 +2,7 @@
 // reshape or permute node only when one is needed. Internal to the lowering library.
 #pragma once
 
+#include <algorithm>
 #include <utility>
 
 #include "ttnn/lower/rule_table.hpp"
@@ -13,6 +14,25 @@ inline graph::ValueType with_shape(const graph::ValueType& like, graph::IntList 
     graph::ValueType t = like;
     t.shape = std::move(shape);
     return t;
+}
+
+// Whether any dim of `t` is 0 (TT-NN has no zero-size tensors).
+inline bool has_empty(const graph::ValueType& t) {
+    return std::find(t.shape.begin(), t.shape.end(), 0) != t.shape.end();
+}
+
+// Index tensors: signed integers (torch reads uint8 and bool indices as masks).
+inline bool is_index_dtype(graph::ElemType t) {
+    using graph::ElemType;
+    return t == ElemType::i64 || t == ElemType::i32 || t == ElemType::i16 || t == ElemType::i8;
+}
+
+// `id` in dtype `want`: itself, or a ttnn.typecast (float -> int truncates toward zero).
+inline graph::ValueId cast_to(Emitter& e, graph::ValueId id, graph::ElemType want) {
+    graph::ValueType t = e.out().type(id);
+    if (t.dtype == want) return id;
+    t.dtype = want;
+    return e.emit("ttnn.typecast", {graph::ValueRef{id}}, {}, t);
 }
 
 // x viewed with `shape` (same element count): x itself when it already has it.

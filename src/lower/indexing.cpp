@@ -22,15 +22,13 @@ using graph::ValueId;
 using graph::ValueList;
 using graph::ValueRef;
 using graph::ValueType;
+using emit::cast_to;
+using emit::has_empty;
+using emit::is_index_dtype;
 using emit::reshape;
 using emit::with_shape;
 
 namespace {
-
-// Index tensors: signed integers (torch reads uint8 and bool indices as masks).
-bool is_integer(ElemType t) { return t == ElemType::i64 || t == ElemType::i32 || t == ElemType::i16 || t == ElemType::i8; }
-
-bool has_empty(const ValueType& t) { return std::find(t.shape.begin(), t.shape.end(), 0) != t.shape.end(); }
 
 bool constant_has_negative(const graph::Graph& g, ValueId id) {
     if (!g.is_constant(id)) return false;
@@ -42,12 +40,13 @@ bool constant_has_negative(const graph::Graph& g, ValueId id) {
 
 // torch's index wraps negative entries (x[-1] is the last row); TT-NN's index ops do not, so an
 // index that may hold them becomes where(-n <= i < 0, i + n, i), which fold-constants evaluates at
-// compile time for a constant one. Entries outside [-n, n) are left as they are, so the TT-NN op
-// reports the value the user passed, as torch does.
-ValueId wrap_negative(Emitter& e, ValueId index, std::int64_t n) {
-    const graph::Graph& g = e.out();
-    if (g.is_constant(index) && !constant_has_negative(g, index)) return index;
-    const ValueType t = g.type(index);
+// compile time for a constant one. A constant index with no negative entry (checked on the ATen
+// graph, where constants keep their data) is used as it is. Entries outside [-n, n) are left as
+// they are, so the TT-NN op reports the value the user passed, as torch does.
+ValueId wrap_negative(Emitter& e, ValueId aten_index, std::int64_t n) {
+    const ValueId index = e.mapped(aten_index);
+    if (e.graph().is_constant(aten_index) && !constant_has_negative(e.graph(), aten_index)) return index;
+    const ValueType t = e.out().type(index);
     ValueType mask = t;
     mask.dtype = ElemType::u8;  // torch's bool as TT-NN holds it
     const ValueId below = e.emit("ttnn.lt", {ValueRef{index}, std::int64_t{0}}, {}, mask);
@@ -87,7 +86,7 @@ std::string indexed_dims(const NodeView& n, std::size_t list_arg, IndexedDims& d
         const ValueId id = list->ids[j];
         if (id == graph::kNoValue) continue;
         const ValueType& t = n.graph().type(id);
-        if (!is_integer(t.dtype)) return n.node().op + ": only integer index tensors are supported (no masks)";
+        if (!is_index_dtype(t.dtype)) return n.node().op + ": only integer index tensors are supported (no masks)";
         if (has_empty(t)) return n.node().op + ": empty index tensors are not supported";
         first = std::min(first, j);
         last = j;
@@ -117,7 +116,7 @@ FlatIndex flat_index(Emitter& e, const ValueList& list, const IndexedDims& dims)
     FlatIndex flat;
     std::int64_t stride = 1;
     for (std::size_t j = dims.first + dims.count; j-- > dims.first;) {
-        ValueId idx = wrap_negative(e, e.mapped(list.ids[j]), in[j]);
+        ValueId idx = wrap_negative(e, list.ids[j], in[j]);
         const ValueType t = e.out().type(idx);
         if (stride != 1) idx = e.emit("ttnn.multiply", {ValueRef{idx}, stride}, {}, t);
         stride *= in[j];
@@ -155,14 +154,6 @@ void emit_index(Emitter& e) {
                              {{"dim", static_cast<std::int64_t>(dims.first)}, {"index", ValueRef{reshape(e, flat.id, {m})}}},
                              with_shape(e.ttnn_type(0), selected));
     e.bind_output(0, reshape(e, y, e.output_type().shape));
-}
-
-// `id` in dtype `want`: itself or a ttnn.typecast.
-ValueId cast_to(Emitter& e, ValueId id, ElemType want) {
-    ValueType t = e.out().type(id);
-    if (t.dtype == want) return id;
-    t.dtype = want;
-    return e.emit("ttnn.typecast", {ValueRef{id}}, {}, t);
 }
 
 // `id` broadcast to `shape` (numpy rules: leading dims added, size-1 dims grown).
@@ -221,7 +212,7 @@ void emit_index_put(Emitter& e) {
 // include_self=True): ttnn.scatter and ttnn.scatter_add.
 std::string scatter_supports(const NodeView& n) {
     if (!n.is_tensor(3)) return n.node().op + ": src must be a tensor";
-    if (!is_integer(n.tensor_type(2).dtype)) return n.node().op + ": the index must be an integer tensor";
+    if (!is_index_dtype(n.tensor_type(2).dtype)) return n.node().op + ": the index must be an integer tensor";
     for (std::size_t i : {0u, 2u, 3u})
         if (has_empty(n.tensor_type(i))) return n.node().op + ": empty tensors are not supported";
     if (n.tensor_type(0).shape.empty()) return n.node().op + ": 0-D self is not supported";

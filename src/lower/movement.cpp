@@ -9,6 +9,7 @@
 #include <numeric>
 #include <string>
 
+#include "emit_helpers.hpp"
 #include "ttnn/lower/rule_table.hpp"
 #include "ttnn/ops/common.hpp"
 
@@ -20,6 +21,10 @@ using graph::ValueId;
 using graph::ValueList;
 using graph::ValueRef;
 using graph::ValueType;
+using emit::has_empty;
+using emit::is_index_dtype;
+using emit::reshape;
+using emit::with_shape;
 
 namespace {
 
@@ -27,14 +32,6 @@ std::int64_t norm_dim(std::int64_t d, std::size_t rank) {
     const auto r = static_cast<std::int64_t>(std::max<std::size_t>(rank, 1));
     return d < 0 ? d + r : d;
 }
-
-ValueType typed(const ValueType& like, IntList shape) {
-    ValueType t = like;
-    t.shape = std::move(shape);
-    return t;
-}
-
-bool has_empty(const ValueType& t) { return std::find(t.shape.begin(), t.shape.end(), 0) != t.shape.end(); }
 
 // Rejects empty tensors (TT-NN has no zero-size tensors) before the rule's own predicate.
 std::function<std::string(const NodeView&)> nonempty(std::function<std::string(const NodeView&)> pred = nullptr) {
@@ -46,11 +43,6 @@ std::function<std::string(const NodeView&)> nonempty(std::function<std::string(c
             if (has_empty(n.output_type(i))) return n.node().op + ": empty outputs are not supported";
         return pred ? pred(n) : std::string();
     };
-}
-
-ValueId reshape(Emitter& e, ValueId x, const IntList& shape) {
-    if (e.out().type(x).shape == shape) return x;
-    return e.emit("ttnn.reshape", {ValueRef{x}}, {{"shape", shape}}, typed(e.out().type(x), shape));
 }
 
 // view / reshape / squeeze / unsqueeze / flatten-like: the ATen output shape says it all.
@@ -113,7 +105,7 @@ void emit_cat(Emitter& e) {
         if (e.graph().type(id).numel() == 0) continue;
         ValueId v = e.mapped(id);
         if (e.out().type(v).dtype != out.dtype)
-            v = e.emit("ttnn.typecast", {ValueRef{v}}, {}, typed(out, e.out().type(v).shape));
+            v = e.emit("ttnn.typecast", {ValueRef{v}}, {}, with_shape(out, e.out().type(v).shape));
         inputs.ids.push_back(v);
     }
     if (inputs.ids.size() == 1) return e.bind_output(0, inputs.ids[0]);
@@ -150,7 +142,7 @@ void emit_unbind(Emitter& e) {
     for (std::size_t i = 0; i < e.num_outputs(); ++i) {
         IntList s = in;
         s[static_cast<std::size_t>(dim)] = 1;
-        types.push_back(typed(e.ttnn_type(i), s));
+        types.push_back(with_shape(e.ttnn_type(i), s));
     }
     const std::vector<ValueId> pieces = e.out().add_node(
         "ttnn.split", {ValueRef{x}}, {{"split_size", std::int64_t{1}}, {"dim", dim}}, types, e.node().name);
@@ -178,7 +170,7 @@ ValueId emit_slice_dim(Emitter& e, ValueId x, std::int64_t dim, std::int64_t sta
     ends[d] = end;
     steps[d] = step;
     return e.emit("ttnn.slice", {ValueRef{x}}, {{"slice_start", starts}, {"slice_end", ends}, {"slice_step", steps}},
-                  typed(e.out().type(x), out_shape));
+                  with_shape(e.out().type(x), out_shape));
 }
 
 // slice.Tensor(self, dim=0, start=None, end=None, step=1)
@@ -210,15 +202,9 @@ void emit_select(Emitter& e) {
     e.bind_output(0, reshape(e, x, e.output_type().shape));
 }
 
-// Index tensors: signed integers (torch reads uint8 and bool indices as masks).
-bool is_integer(graph::ElemType t) {
-    using graph::ElemType;
-    return t == ElemType::i64 || t == ElemType::i32 || t == ElemType::i16 || t == ElemType::i8;
-}
-
 // index_select(self, dim, index)
 std::string index_select_supports(const NodeView& n) {
-    if (!is_integer(n.tensor_type(2).dtype)) return n.node().op + ": the index must be an integer tensor";
+    if (!is_index_dtype(n.tensor_type(2).dtype)) return n.node().op + ": the index must be an integer tensor";
     if (n.tensor_type(2).shape.size() > 1) return n.node().op + ": the index must be 0-D or 1-D";
     return {};
 }
@@ -231,7 +217,7 @@ void emit_index_select(Emitter& e) {
     IntList selected = e.tensor_type(0).shape;
     if (!selected.empty()) selected[static_cast<std::size_t>(dim)] = e.out().type(index).shape[0];
     ValueId y = e.emit("ttnn.index_select", {ValueRef{e.input(0)}}, {{"dim", dim}, {"index", ValueRef{index}}},
-                       typed(e.ttnn_type(0), selected));
+                       with_shape(e.ttnn_type(0), selected));
     e.bind_output(0, reshape(e, y, out));
 }
 
@@ -239,7 +225,7 @@ void emit_index_select(Emitter& e) {
 // the gradient, so it is not TT-NN's pad_token.
 std::string embedding_supports(const NodeView& n) {
     if (n.tensor_type(0).shape.size() != 2) return n.node().op + ": the weight must be 2-D";
-    if (!is_integer(n.tensor_type(1).dtype)) return n.node().op + ": the indices must be an integer tensor";
+    if (!is_index_dtype(n.tensor_type(1).dtype)) return n.node().op + ": the indices must be an integer tensor";
     return {};
 }
 
@@ -247,7 +233,7 @@ void emit_embedding(Emitter& e) { e.emit_output("ttnn.embedding", {ValueRef{e.in
 
 // gather(self, dim, index, sparse_grad)
 std::string gather_supports(const NodeView& n) {
-    if (!is_integer(n.tensor_type(2).dtype)) return n.node().op + ": the index must be an integer tensor";
+    if (!is_index_dtype(n.tensor_type(2).dtype)) return n.node().op + ": the index must be an integer tensor";
     if (n.tensor_type(2).shape.size() != n.tensor_type(0).shape.size())
         return n.node().op + ": the index must have the input's rank";
     return {};
@@ -288,7 +274,7 @@ void emit_pad(Emitter& e) {
     if (crops)
         x = e.emit("ttnn.slice", {ValueRef{x}},
                    {{"slice_start", starts}, {"slice_end", ends}, {"slice_step", IntList(in.size(), 1)}},
-                   typed(e.out().type(x), cropped));
+                   with_shape(e.out().type(x), cropped));
     if (cropped == out) return e.bind_output(0, x);
     const double value = e.is_none(2) ? 0.0 : e.scalar_arg(2);
     e.emit_output("ttnn.pad", {ValueRef{x}}, {{"output_padded_shape", out}, {"input_tensor_start", front}, {"value", value}});
@@ -307,7 +293,7 @@ void emit_replace_range(Emitter& e, ValueId self, ValueId src, std::int64_t dim,
     const auto d = static_cast<std::size_t>(dim);
     const std::int64_t size = out.shape[d];
     if (e.out().type(src).dtype != out.dtype)
-        src = e.emit("ttnn.typecast", {ValueRef{src}}, {}, typed(out, e.out().type(src).shape));
+        src = e.emit("ttnn.typecast", {ValueRef{src}}, {}, with_shape(out, e.out().type(src).shape));
     if (start == 0 && end == size) return e.bind_output(0, reshape(e, src, out.shape));
     ValueList pieces;
     auto piece = [&](std::int64_t a, std::int64_t b) {

@@ -120,6 +120,8 @@ FidelityMasks fidelity_masks(const ComputeKernelConfig& config, bool a_is_fp32, 
     return m;
 }
 
+bool mask_changes(std::uint32_t mask, bool is_fp32) { return !noop_on(mask, is_fp32); }
+
 void mask_a(float* a, std::size_t n, const FidelityMasks& m, float* a_lo) {
     if (!m.two_terms) {
         mask_span(a, n, m.a);

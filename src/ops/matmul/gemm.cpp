@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "gemm.hpp"
+#include "ttnn/core/cpu_features.hpp"
 #include "ttnn/core/error.hpp"
 
 namespace ttnn::ops::gemm {
@@ -73,13 +74,14 @@ Activation parse_activation(std::string_view name, std::string_view op) {
 }
 
 void run_block(const Shape2d& s, std::span<const Term> terms, std::size_t i0, std::size_t i1, std::size_t j0,
-               std::size_t j1, float* c, std::size_t ldc, bool bf16_accumulate, const Epilogue& epilogue) {
+               std::size_t j1, float* c, std::size_t ldc, bool bf16_accumulate, const Epilogue& epilogue,
+               bool round_last) {
     if (i1 <= i0 || j1 <= j0) return;
     float* cb = c + i0 * ldc + j0;
     const std::size_t mi = i1 - i0, nj = j1 - j0;
     if (!bf16_accumulate || s.k <= kDestRoundK) {
         product(s, terms, i0, mi, j0, nj, 0, s.k, cb, ldc, true);
-        if (bf16_accumulate) round_bf16(cb, mi, nj, ldc);
+        if (bf16_accumulate && round_last) round_bf16(cb, mi, nj, ldc);
     } else {
         // The destination register holds bf16: the running sum is rounded after every K tile.
         // Sub-blocks keep C in L2 across the K loop.
@@ -92,7 +94,7 @@ void run_block(const Shape2d& s, std::span<const Term> terms, std::size_t i0, st
                 for (std::size_t p = 0; p < s.k; p += kDestRoundK) {
                     const std::size_t kp = std::min(kDestRoundK, s.k - p);
                     product(s, terms, r, rows, q, cols, p, kp, cs, ldc, p == 0);
-                    round_bf16(cs, rows, cols, ldc);
+                    if (round_last || p + kp < s.k) round_bf16(cs, rows, cols, ldc);
                 }
             }
         }
@@ -160,13 +162,21 @@ void run(const Batched& g, ThreadPool& pool) {
     });
 }
 
+// epilogue_avx2.cpp
+void round_bf16_avx2(float* c, std::size_t rows, std::size_t cols, std::size_t ldc);
+
 void round_bf16(float* c, std::size_t rows, std::size_t cols, std::size_t ldc) {
+    if (use_avx2_kernels()) {
+        round_bf16_avx2(c, rows, cols, ldc);
+        return;
+    }
     for (std::size_t i = 0; i < rows; ++i) {
         float* row = c + i * ldc;
         for (std::size_t j = 0; j < cols; ++j) {
             std::uint32_t u;
             std::memcpy(&u, row + j, 4);
-            u = (u + 0x7FFFu + ((u >> 16) & 1u)) & 0xFFFF0000u;
+            // Every NaN becomes bf16's canonical 0x7FC0, as the bf16 encoder makes it.
+            u = (u & 0x7FFFFFFFu) > 0x7F800000u ? 0x7FC00000u : (u + 0x7FFFu + ((u >> 16) & 1u)) & 0xFFFF0000u;
             std::memcpy(row + j, &u, 4);
         }
     }

@@ -88,9 +88,12 @@ struct Batched {
 void run(const Batched& problem, ThreadPool& pool);
 
 // Rows [i0, i1) x columns [j0, j1) of one batch item, on the calling thread. `a`/`b` of each term
-// point at that item's matrices, `c` at its C (ldc given).
+// point at that item's matrices, `c` at its C (ldc given). round_last=false leaves out the bf16
+// destination register's last rounding, for a caller that encodes C into bfloat16 next (the same
+// rounding) with no epilogue in between.
 void run_block(const Shape2d& s, std::span<const Term> terms, std::size_t i0, std::size_t i1, std::size_t j0,
-               std::size_t j1, float* c, std::size_t ldc, bool bf16_accumulate, const Epilogue& epilogue);
+               std::size_t j1, float* c, std::size_t ldc, bool bf16_accumulate, const Epilogue& epilogue,
+               bool round_last = true);
 
 // Products straight from the weight's storage (small_m_avx2.cpp; AVX2 hosts only), for few rows and
 // for the bf16 destination register (rounded in registers after every K tile):
@@ -129,7 +132,7 @@ double measure_fma_peak_avx2(ThreadPool& pool, double seconds);
 
 // Bias and activation over a rows x cols block (row stride ldc); vectorized.
 void apply_epilogue(float* c, std::size_t rows, std::size_t cols, std::size_t ldc, const Epilogue& epilogue);
-// Round to bfloat16, nearest-even, in place (the values stay float32).
+// Round to bfloat16, nearest-even, in place (the values stay float32); NaN becomes bf16's 0x7FC0.
 void round_bf16(float* c, std::size_t rows, std::size_t cols, std::size_t ldc);
 
 // ---- numerics ---------------------------------------------------------------------------------
@@ -154,6 +157,8 @@ struct FidelityMasks {
     std::uint32_t a_full = 0xFFFFFFFFu, a_hi = 0xFFFFFFFFu, b_hi = 0xFFFFFFFFu;
 };
 FidelityMasks fidelity_masks(const ComputeKernelConfig& config, bool a_is_fp32, bool b_is_fp32);
+// Whether `mask` changes an operand whose values are float32 (is_fp32) or fit in bf16 (not).
+bool mask_changes(std::uint32_t mask, bool is_fp32);
 // In place on n values. With two_terms, mask_a leaves the high part in `a` and writes the low part to
 // `a_lo`, and mask_b writes the high part of `b` to `b_hi` (both must then hold n values).
 void mask_a(float* a, std::size_t n, const FidelityMasks& masks, float* a_lo);

@@ -7,8 +7,10 @@
 #include <cstring>
 
 #include "gemm.hpp"
+#include "itemwise.hpp"
 #include "ttnn/core/cpu_features.hpp"
 #include "ttnn/core/error.hpp"
+#include "ttnn/core/tensor_ops.hpp"
 #include "ttnn/ops/op_table.hpp"
 
 namespace ttnn::ops {
@@ -141,6 +143,35 @@ bool use_direct_nt(const Geometry& g, const Tensor& b, bool faithful, const gemm
            (!faithful || !masks.two_terms);
 }
 
+// Many independent products (attention heads, batched matmul), both operands batched matrices:
+// item by item from storage to storage (itemwise.hpp), when every thread gets whole items.
+bool use_itemwise(const Geometry& g, const Tensor& a, const Tensor& b, const MatmulOptions& o, std::size_t threads) {
+    const bool items_balance = threads == 1 || g.batch >= threads * 2 || (g.batch >= threads && g.batch % threads == 0);
+    return g.batch > 1 && items_balance && g.shape.k > 0 && a.logical_shape().rank() >= 2 &&
+           b.logical_shape().rank() >= 2 && !o.input_b_engine_view && a.num_shards() == 1 && b.num_shards() == 1 &&
+           is_floating_point(a.dtype()) && is_floating_point(b.dtype());
+}
+
+// Tensor t's matrices (its last two dims) as its buffer holds them.
+gemm::StoredMatrices stored_matrices(const Tensor& t, std::string_view op) {
+    const Shape& s = t.logical_shape();
+    gemm::StoredMatrices m;
+    m.data = t.shard_data(0, op);
+    m.format = codec::format_of(t.dtype());
+    m.layout = t.layout();
+    m.rows = s[s.rank() - 2];
+    m.cols = s[s.rank() - 1];
+    m.matrix_bytes = gemm::stored_matrix_bytes(m.rows, m.cols, t.dtype(), t.layout());
+    m.f32_rows = t.dtype() == DataType::FLOAT32 && t.layout() == Layout::ROW_MAJOR;
+    return m;
+}
+
+std::vector<std::size_t> item_indices(const std::vector<std::size_t>& offsets, std::size_t matrix_volume) {
+    std::vector<std::size_t> items(offsets.size());
+    for (std::size_t i = 0; i < offsets.size(); ++i) items[i] = matrix_volume ? offsets[i] / matrix_volume : 0;
+    return items;
+}
+
 MemoryConfig output_config(const std::optional<MemoryConfig>& requested, const Tensor& a) {
     if (requested) return *requested;
     // A sharded input's shard spec does not fit the product's shape: fall back to DRAM interleaved.
@@ -197,6 +228,31 @@ Tensor matmul_impl(const Tensor& a, const Tensor& b, const std::optional<Tensor>
     const ComputeKernelConfig config = o.compute_kernel_config.value_or(
         gemm::default_matmul_config(a_values, b_values, out_dtype, o.program_config_given || o.core_grid_given));
     const gemm::Epilogue epilogue{bias ? biasv.data() : nullptr, act};
+
+    if (use_itemwise(g, a, b, o, pool.num_threads())) {
+        const TensorSpec spec{g.out_shape, out_dtype, out_layout, memory_config};
+        validate_spec(spec, op);
+        Tensor result = allocate_like_placement(spec, a, op);
+        gemm::Itemwise job;
+        job.shape = g.shape;
+        job.batch = g.batch;
+        job.a = stored_matrices(a, op);
+        job.b = stored_matrices(b, op);
+        job.a_items = item_indices(g.a_offsets, job.a.rows * job.a.cols);
+        job.b_items = item_indices(g.b_offsets, job.b.rows * job.b.cols);
+        job.c = stored_matrices(result, op);
+        job.epilogue = epilogue;
+        if (faithful) {
+            const bool a_fp32 = a_values == DataType::FLOAT32, b_fp32 = b_values == DataType::FLOAT32;
+            job.masks = gemm::fidelity_masks(config, a_fp32, b_fp32);
+            job.mask_a = job.masks.two_terms || gemm::mask_changes(job.masks.a, a_fp32);
+            job.mask_b = job.masks.two_terms || gemm::mask_changes(job.masks.b, b_fp32);
+            job.bf16_accumulate = !config.fp32_dest_acc_en;
+        }
+        gemm::run_itemwise(job, pool);
+        return result;
+    }
+
     F32Array out(g.out_shape);
     F32Array av = read_f32_shared(a, op);  // made private before anything writes into it
 

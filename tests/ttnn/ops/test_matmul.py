@@ -219,6 +219,52 @@ def test_fidelity_matches_engine_model(device, fidelity, fp32_dest_acc, in_dtype
         assert np.abs(out - other).max() > 1e-4
 
 
+@pytest.mark.parametrize("fidelity", FIDELITIES)
+@pytest.mark.parametrize("fp32_dest_acc", [True, False])
+@pytest.mark.parametrize("in_dtype", [ttnn.float32, ttnn.bfloat16])
+@pytest.mark.parametrize("layout", [TILE, RM])
+@pytest.mark.parametrize("out_dtype", [ttnn.float32, ttnn.bfloat16])
+def test_batched_fidelity_matches_engine_model(device, fidelity, fp32_dest_acc, in_dtype, layout, out_dtype):
+    """Batched products (attention's heads) run item by item from storage to storage: each item as
+    the engine model computes it, then rounded into the output dtype."""
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal((4, 40, 96)).astype(np.float32)
+    b = rng.standard_normal((4, 96, 48)).astype(np.float32)
+    ta, tb = to_dev(torch.from_numpy(a), device, in_dtype, layout), to_dev(torch.from_numpy(b), device, in_dtype, layout)
+    a_in, b_in = back(ta).numpy(), back(tb).numpy()
+    is_fp32 = in_dtype == ttnn.float32
+    out = back(ttnn.matmul(ta, tb, dtype=out_dtype, compute_kernel_config=config(fidelity, fp32_dest_acc))).numpy()
+    ref = np.stack([engine_matmul(a_in[i], b_in[i], fidelity, fp32_dest_acc, is_fp32, is_fp32) for i in range(4)])
+    bound = np.stack([abs_bound(a_in[i], b_in[i]) for i in range(4)])
+    tol = (96 * 2.0**-23 if fp32_dest_acc else 2 * 2.0**-7) * bound + 1e-30
+    if out_dtype == ttnn.bfloat16:
+        ref = bf16_rne(ref)
+        tol = tol + 2.0**-7 * np.abs(ref)  # one bf16 step where the two sums round to neighbours
+    np.testing.assert_array_less(np.abs(out - ref), tol)
+    assert np.mean(out == ref) > (0.9 if not fp32_dest_acc or out_dtype == ttnn.bfloat16 else 0.0)
+
+
+@pytest.mark.parametrize("out_dtype", [ttnn.float32, ttnn.bfloat16, ttnn.bfloat8_b])
+def test_batched_linear_bias_activation(device, fast_mode, out_dtype):
+    """Per-item bias and activation, encoded into every output dtype (block floats in TILE)."""
+    torch.manual_seed(4)
+    a, w, bias = torch.randn(6, 37, 50), torch.randn(6, 50, 29), torch.randn(29)
+    out = ttnn.linear(to_dev(a, device), to_dev(w, device), bias=to_dev(bias.reshape(1, -1), device),
+                      activation="relu", dtype=out_dtype)
+    assert tuple(out.shape) == (6, 37, 29) and out.dtype == out_dtype
+    assert pcc(back(out), torch.relu(a @ w + bias)) > (0.999 if out_dtype == ttnn.bfloat8_b else 0.99999)
+
+
+@pytest.mark.parametrize("fidelity", [ttnn.MathFidelity.LoFi, ttnn.MathFidelity.HiFi3])
+def test_batched_float32_row_major_operands_are_not_changed(device, fidelity):
+    torch.manual_seed(8)
+    a, b = torch.randn(4, 20, 64), torch.randn(4, 64, 48)
+    ta, tb = to_dev(a, device, layout=RM), to_dev(b, device, layout=RM)
+    for _ in range(2):
+        ttnn.matmul(ta, tb, compute_kernel_config=config(fidelity, True))
+    assert torch.equal(back(ta), a) and torch.equal(back(tb), b)
+
+
 @pytest.mark.parametrize("rows", [5, 40])
 @pytest.mark.parametrize("fidelity", [ttnn.MathFidelity.LoFi, ttnn.MathFidelity.HiFi3])
 def test_float32_row_major_operands_are_read_in_place_not_changed(device, rows, fidelity):
