@@ -111,6 +111,10 @@ struct SmallM {
 };
 inline constexpr std::size_t kSmallM = 32;  // up to this many rows the direct kernel beats decode + BLAS
 void small_m_avx2(const SmallM& problem, ThreadPool& pool);
+// The same product for up to kSmallMStream rows and a TILE weight, streamed from storage straight
+// into FMAs (small_m_stream_avx2.cpp): bound by reading W, which it does in storage order.
+inline constexpr std::size_t kSmallMStream = 3;
+void small_m_stream_avx2(const SmallM& problem, ThreadPool& pool);
 
 // y[m x n] = x (m x k, row-major) @ (W & w_mask)^T with W [n x k] row-major in bf16 or fp32 (torch's
 // nn.Linear layout, transpose_b=True): one fidelity term; fp32 accumulation or the bf16 destination

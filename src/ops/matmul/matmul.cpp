@@ -276,7 +276,11 @@ Tensor matmul_impl(const Tensor& a, const Tensor& b, const std::optional<Tensor>
             sm.bf16_accumulate = !config.fp32_dest_acc_en;
         }
         sm.x[0] = av.data();  // after make_private: the masked copy, not the caller's tensor
-        gemm::small_m_avx2(sm, pool);
+        if (sm.w_tile && sm.m <= gemm::kSmallMStream) {
+            gemm::small_m_stream_avx2(sm, pool);
+        } else {
+            gemm::small_m_avx2(sm, pool);
+        }
         if (epilogue.bias != nullptr || epilogue.activation != gemm::Activation::NONE) {
             gemm::apply_epilogue(out.data(), g.shape.m, g.shape.n, g.shape.n, epilogue);
         }

@@ -188,7 +188,7 @@ def test_linear_transpose_b_is_torch_weight(device, fast_mode):
 @pytest.mark.parametrize("fidelity", FIDELITIES)
 @pytest.mark.parametrize("fp32_dest_acc", [True, False])
 @pytest.mark.parametrize("in_dtype", [ttnn.float32, ttnn.bfloat16])
-@pytest.mark.parametrize("rows", [5, 40])  # the direct (few rows / bf16 destination) and BLAS paths
+@pytest.mark.parametrize("rows", [1, 3, 5, 40])  # streaming (<= 3 rows, TILE), direct (few rows / bf16 dest.), BLAS
 @pytest.mark.parametrize("layout", [TILE, RM])  # the direct kernel reads either weight layout in place
 @pytest.mark.parametrize("weight_nt", [False, True], ids=["w_kn", "w_nk"])  # [n, k] + transpose_b: nn.Linear's
 def test_fidelity_matches_engine_model(device, fidelity, fp32_dest_acc, in_dtype, rows, layout, weight_nt):
@@ -213,10 +213,26 @@ def test_fidelity_matches_engine_model(device, fidelity, fp32_dest_acc, in_dtype
         # The bf16 running sum: the same roundings, apart from rare ties that fp32 ordering moves.
         np.testing.assert_array_less(np.abs(out - ref), 2 * 2.0**-7 * bound + 1e-30)
         assert np.mean(out == ref) > 0.9
-    # ... and not the neighbouring fidelity's result.
-    if fidelity != ttnn.MathFidelity.HiFi4:
+    # ... and not the neighbouring fidelity's result (with the bf16 destination, HiFi3 and HiFi4 differ
+    # by less than its rounding on most outputs: a single row of 48 may not show it).
+    if fidelity != ttnn.MathFidelity.HiFi4 and (fp32_dest_acc or rows >= 5):
         other = engine_matmul(a_in, b_in, ttnn.MathFidelity.HiFi4, fp32_dest_acc, is_fp32, is_fp32)
         assert np.abs(out - other).max() > 1e-4
+
+
+@pytest.mark.parametrize("rows", [1, 2, 3])
+@pytest.mark.parametrize("w_dtype", [ttnn.float32, ttnn.bfloat16])
+@pytest.mark.parametrize("k,n", [(70, 45), (32, 33), (1, 96), (300, 1000)])
+def test_few_rows_tile_weight_never_reads_padding(device, fast_mode, rows, w_dtype, k, n):
+    """The streaming kernel (1-3 rows, TILE weight): partial tiles in K and N, the weight's tile
+    padding NaN (to_layout's pad_value): padding rows must never be read, padding columns dropped."""
+    torch.manual_seed(k + n)
+    x, w = torch.randn(rows, k), torch.randn(k, n)
+    tw = ttnn.to_layout(to_dev(w, device, w_dtype, RM), TILE, pad_value=float("nan"))
+    out = back(ttnn.linear(to_dev(x, device), tw))
+    ref = x @ back(tw)
+    assert tuple(out.shape) == (rows, n) and not torch.isnan(out).any()
+    torch.testing.assert_close(out, ref, rtol=1e-5, atol=1e-5 * k ** 0.5)
 
 
 @pytest.mark.parametrize("fidelity", FIDELITIES)
