@@ -61,17 +61,37 @@ inline float round_bf16(float v) {
     return v;
 }
 
+// The four sums of acc[0..3] (lane q: the sum of acc[q]).
+inline __m128 hsum4(const __m256* acc) {
+    const __m256 t = _mm256_hadd_ps(_mm256_hadd_ps(acc[0], acc[1]), _mm256_hadd_ps(acc[2], acc[3]));
+    return _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
+}
+
+inline __m128 round_bf16_4(__m128 v) {
+    const __m128i u = _mm_castps_si128(v);
+    const __m128i lsb = _mm_and_si128(_mm_srli_epi32(u, 16), _mm_set1_epi32(1));
+    const __m128i r = _mm_add_epi32(_mm_add_epi32(u, _mm_set1_epi32(0x7FFF)), lsb);
+    return _mm_castsi128_ps(_mm_and_si128(r, _mm_set1_epi32(static_cast<int>(0xFFFF0000u))));
+}
+
 // y[r0 .. r0+XR, j0 .. j0+WR) = x rows . W rows j0.. (each W row read from memory once; later
 // sweeps of x rows find them in L1). Bf16Dest: the running sum is rounded to bf16 after every
-// 32-wide K tile, each tile's products summed in fp32 first (the bf16 destination register).
+// 32-wide K tile, each tile's products summed in fp32 first (the bf16 destination register); with
+// four rows of W the four sums of a tile are reduced and rounded together in one vector.
 template <std::size_t XR, std::size_t WR, bool Bf16Dest>
 void block(const SmallMNT& s, std::size_t r0, std::size_t j0, __m256 mask) {
     const std::size_t elem = s.w_bf16 ? 2 : 4;
     const std::byte* w[WR];
     for (std::size_t q = 0; q < WR; ++q) w[q] = s.w + (j0 + q) * s.k * elem;
+    // The next block's rows, into L2: rows of W are a few KiB, too short for the hardware
+    // prefetchers to get ahead of the stream.
+    const std::size_t ahead = WR * s.k * elem;
+    const bool prefetch = r0 == 0 && j0 + 2 * WR <= s.n;
     const float* x[XR];
     for (std::size_t r = 0; r < XR; ++r) x[r] = s.x + (r0 + r) * s.k;
     float run[XR][WR] = {};
+    __m128 run4[XR];
+    for (std::size_t r = 0; r < XR; ++r) run4[r] = _mm_setzero_ps();
     const std::size_t tile = Bf16Dest ? kDestRoundK : s.k;
     for (std::size_t t0 = 0; t0 < s.k; t0 += tile) {
         const std::size_t t1 = std::min(s.k, t0 + tile);
@@ -80,6 +100,9 @@ void block(const SmallMNT& s, std::size_t r0, std::size_t j0, __m256 mask) {
             for (std::size_t q = 0; q < WR; ++q) acc[r][q] = _mm256_setzero_ps();
         std::size_t c = t0;
         for (; c + 8 <= t1; c += 8) {
+            if (prefetch && (c * elem) % 64 == 0) {
+                for (std::size_t q = 0; q < WR; ++q) _mm_prefetch(reinterpret_cast<const char*>(w[q] + c * elem + ahead), _MM_HINT_T1);
+            }
             __m256 wv[WR];
             for (std::size_t q = 0; q < WR; ++q) wv[q] = _mm256_and_ps(load8(w[q], c, s.w_bf16), mask);
             for (std::size_t r = 0; r < XR; ++r) {
@@ -87,15 +110,34 @@ void block(const SmallMNT& s, std::size_t r0, std::size_t j0, __m256 mask) {
                 for (std::size_t q = 0; q < WR; ++q) acc[r][q] = _mm256_fmadd_ps(xv, wv[q], acc[r][q]);
             }
         }
-        for (std::size_t r = 0; r < XR; ++r)
-            for (std::size_t q = 0; q < WR; ++q) {
-                float sum = hsum(acc[r][q]);
-                for (std::size_t k = c; k < t1; ++k) sum += x[r][k] * masked(load1(w[q], k, s.w_bf16), s.w_mask);
-                run[r][q] = Bf16Dest ? round_bf16(run[r][q] + sum) : run[r][q] + sum;
+        if constexpr (WR == 4) {
+            for (std::size_t r = 0; r < XR; ++r) {
+                __m128 sum = hsum4(acc[r]);
+                if (c < t1) {
+                    alignas(16) float tail[4];
+                    for (std::size_t q = 0; q < 4; ++q) {
+                        tail[q] = 0.0f;
+                        for (std::size_t k = c; k < t1; ++k) tail[q] += x[r][k] * masked(load1(w[q], k, s.w_bf16), s.w_mask);
+                    }
+                    sum = _mm_add_ps(sum, _mm_load_ps(tail));
+                }
+                run4[r] = Bf16Dest ? round_bf16_4(_mm_add_ps(run4[r], sum)) : _mm_add_ps(run4[r], sum);
             }
+        } else {
+            for (std::size_t r = 0; r < XR; ++r)
+                for (std::size_t q = 0; q < WR; ++q) {
+                    float sum = hsum(acc[r][q]);
+                    for (std::size_t k = c; k < t1; ++k) sum += x[r][k] * masked(load1(w[q], k, s.w_bf16), s.w_mask);
+                    run[r][q] = Bf16Dest ? round_bf16(run[r][q] + sum) : run[r][q] + sum;
+                }
+        }
     }
-    for (std::size_t r = 0; r < XR; ++r)
-        for (std::size_t q = 0; q < WR; ++q) s.y[(r0 + r) * s.n + j0 + q] = run[r][q];
+    if constexpr (WR == 4) {
+        for (std::size_t r = 0; r < XR; ++r) _mm_storeu_ps(s.y + (r0 + r) * s.n + j0, run4[r]);
+    } else {
+        for (std::size_t r = 0; r < XR; ++r)
+            for (std::size_t q = 0; q < WR; ++q) s.y[(r0 + r) * s.n + j0 + q] = run[r][q];
+    }
 }
 
 template <std::size_t WR, bool Bf16Dest>

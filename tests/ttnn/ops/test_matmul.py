@@ -220,6 +220,23 @@ def test_fidelity_matches_engine_model(device, fidelity, fp32_dest_acc, in_dtype
         assert np.abs(out - other).max() > 1e-4
 
 
+@pytest.mark.parametrize("rows", [1, 2, 5])
+@pytest.mark.parametrize("k,n", [(70, 45), (33, 8), (300, 130)])
+def test_nt_few_rows_bf16_destination_with_k_tails(device, rows, k, n):
+    """nn.Linear's [out, in] weight streamed by rows, the bf16 destination rounded per 32-wide K
+    tile, K not a multiple of the vector width: as the engine model computes it."""
+    rng = np.random.default_rng(k * n + rows)
+    x = rng.standard_normal((rows, k)).astype(np.float32)
+    w = rng.standard_normal((n, k)).astype(np.float32)
+    tx, tw = to_dev(torch.from_numpy(x), device, ttnn.bfloat16), to_dev(torch.from_numpy(w), device, ttnn.bfloat16, RM)
+    x_in, w_in = back(tx).numpy(), back(tw).numpy()
+    out = back(ttnn.linear(tx, tw, transpose_b=True, dtype=ttnn.float32,
+                           compute_kernel_config=config(ttnn.MathFidelity.HiFi4, False))).numpy()
+    ref = engine_matmul(x_in, w_in.T.copy(), ttnn.MathFidelity.HiFi4, False)
+    np.testing.assert_array_less(np.abs(out - ref), 2 * 2.0**-7 * abs_bound(x_in, w_in.T) + 1e-30)
+    assert np.mean(out == ref) > 0.9
+
+
 @pytest.mark.parametrize("rows", [1, 2, 3])
 @pytest.mark.parametrize("w_dtype", [ttnn.float32, ttnn.bfloat16])
 @pytest.mark.parametrize("k,n", [(70, 45), (32, 33), (1, 96), (300, 1000)])
