@@ -9,6 +9,10 @@
 //              threads do the work, so a 1x2 mesh runs its two devices concurrently, one thread each.
 //   numerics:  the matrix engine's operand precision and math fidelity as masks on the operands,
 //              and its bf16 destination register (fp32_dest_acc_en=False) as rounding per K tile.
+//   direct:    kernels that read a weight where its device buffer holds it, for few rows (bound by
+//              reading W): small_m_stream_avx2 (1-3 rows, TILE), small_m_avx2 (up to 32 rows, or the
+//              bf16 destination), small_m_nt_avx2 (nn.Linear's [out, in] rows); and itemwise.hpp,
+//              batched products decoded, multiplied and encoded one item at a time in cache.
 #pragma once
 
 #include <cstddef>
