@@ -11,13 +11,6 @@ namespace ttnn::ops::attention {
 
 namespace {
 
-inline __m256 round_bf16(__m256 x) {
-    const __m256i u = _mm256_castps_si256(x);
-    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
-    const __m256i r = _mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7FFF)), lsb);
-    return _mm256_castsi256_ps(_mm256_and_si256(r, _mm256_set1_epi32(static_cast<int>(0xFFFF0000u))));
-}
-
 inline float hmax(__m256 v) {
     __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     m = _mm_max_ps(m, _mm_movehl_ps(m, m));
@@ -46,7 +39,7 @@ void softmax_rows_avx2(const SoftmaxRows& job) {
         __m256 vmax = _mm256_set1_ps(neg_inf);
         for (std::size_t j = 0; j < vec_end; j += 8) {
             __m256 x = _mm256_loadu_ps(row + j);
-            if (job.round_bf16) x = round_bf16(x);
+            if (job.round_bf16) x = vec::round_bf16_ps(x);
             x = _mm256_mul_ps(x, scale);
             if (mrow) x = _mm256_add_ps(x, _mm256_loadu_ps(mrow + j));
             _mm256_storeu_ps(row + j, x);
@@ -55,7 +48,7 @@ void softmax_rows_avx2(const SoftmaxRows& job) {
         float m = hmax(vmax);
         for (std::size_t j = vec_end; j < valid; ++j) {
             float x = row[j];
-            if (job.round_bf16) x = _mm256_cvtss_f32(round_bf16(_mm256_set1_ps(x)));
+            if (job.round_bf16) x = _mm256_cvtss_f32(vec::round_bf16_ps(_mm256_set1_ps(x)));
             x = x * job.scale + (mrow ? mrow[j] : 0.0f);
             row[j] = x;
             m = std::max(m, x);
@@ -81,12 +74,12 @@ void softmax_rows_avx2(const SoftmaxRows& job) {
         const __m256 inv = _mm256_set1_ps(1.0f / sum);
         for (std::size_t j = 0; j < vec_end; j += 8) {
             __m256 p = _mm256_mul_ps(_mm256_loadu_ps(row + j), inv);
-            if (job.round_bf16) p = round_bf16(p);
+            if (job.round_bf16) p = vec::round_bf16_ps(p);
             _mm256_storeu_ps(row + j, p);
         }
         for (std::size_t j = vec_end; j < valid; ++j) {
             float p = row[j] * (1.0f / sum);
-            if (job.round_bf16) p = _mm256_cvtss_f32(round_bf16(_mm256_set1_ps(p)));
+            if (job.round_bf16) p = _mm256_cvtss_f32(vec::round_bf16_ps(_mm256_set1_ps(p)));
             row[j] = p;
         }
         std::fill(row + valid, row + job.n, 0.0f);

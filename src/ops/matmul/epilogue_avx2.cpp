@@ -4,8 +4,6 @@
 #include <immintrin.h>
 
 #include <cmath>
-#include <cstdint>
-#include <cstring>
 
 #include "gemm.hpp"
 #include "vec_math_avx2.hpp"
@@ -136,26 +134,15 @@ void apply_epilogue_avx2(float* c, std::size_t rows, std::size_t cols, std::size
 }
 
 void round_bf16_avx2(float* c, std::size_t rows, std::size_t cols, std::size_t ldc) {
-    const __m256i half = _mm256_set1_epi32(0x7FFF), one = _mm256_set1_epi32(1);
-    const __m256i keep = _mm256_set1_epi32(static_cast<int>(0xFFFF0000u));
-    const __m256i nan = _mm256_set1_epi32(0x7FC00000);
+    const __m256 nan = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FC00000));
     for (std::size_t i = 0; i < rows; ++i) {
         float* row = c + i * ldc;
         std::size_t j = 0;
         for (; j + 8 <= cols; j += 8) {
             const __m256 x = _mm256_loadu_ps(row + j);
-            const __m256i u = _mm256_castps_si256(x);
-            const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), one);
-            const __m256i r = _mm256_and_si256(_mm256_add_epi32(_mm256_add_epi32(u, half), lsb), keep);
-            const __m256 is_nan = _mm256_cmp_ps(x, x, _CMP_UNORD_Q);
-            _mm256_storeu_ps(row + j, _mm256_blendv_ps(_mm256_castsi256_ps(r), _mm256_castsi256_ps(nan), is_nan));
+            _mm256_storeu_ps(row + j, _mm256_blendv_ps(vec::round_bf16_ps(x), nan, _mm256_cmp_ps(x, x, _CMP_UNORD_Q)));
         }
-        for (; j < cols; ++j) {
-            std::uint32_t u;
-            std::memcpy(&u, row + j, 4);
-            u = (u & 0x7FFFFFFFu) > 0x7F800000u ? 0x7FC00000u : (u + 0x7FFFu + ((u >> 16) & 1u)) & 0xFFFF0000u;
-            std::memcpy(row + j, &u, 4);
-        }
+        for (; j < cols; ++j) row[j] = round_to_bf16(row[j]);
     }
 }
 

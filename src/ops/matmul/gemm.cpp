@@ -172,13 +172,7 @@ void round_bf16(float* c, std::size_t rows, std::size_t cols, std::size_t ldc) {
     }
     for (std::size_t i = 0; i < rows; ++i) {
         float* row = c + i * ldc;
-        for (std::size_t j = 0; j < cols; ++j) {
-            std::uint32_t u;
-            std::memcpy(&u, row + j, 4);
-            // Every NaN becomes bf16's canonical 0x7FC0, as the bf16 encoder makes it.
-            u = (u & 0x7FFFFFFFu) > 0x7F800000u ? 0x7FC00000u : (u + 0x7FFFu + ((u >> 16) & 1u)) & 0xFFFF0000u;
-            std::memcpy(row + j, &u, 4);
-        }
+        for (std::size_t j = 0; j < cols; ++j) row[j] = round_to_bf16(row[j]);
     }
 }
 

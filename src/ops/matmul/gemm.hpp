@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -142,6 +143,14 @@ double measure_fma_peak_avx2(ThreadPool& pool, double seconds);
 void apply_epilogue(float* c, std::size_t rows, std::size_t cols, std::size_t ldc, const Epilogue& epilogue);
 // Round to bfloat16, nearest-even, in place (the values stay float32); NaN becomes bf16's 0x7FC0.
 void round_bf16(float* c, std::size_t rows, std::size_t cols, std::size_t ldc);
+// One value of it: every NaN becomes bf16's canonical 0x7FC0, as the bf16 encoder makes it.
+inline float round_to_bf16(float v) {
+    std::uint32_t u;
+    std::memcpy(&u, &v, 4);
+    u = (u & 0x7FFFFFFFu) > 0x7F800000u ? 0x7FC00000u : (u + 0x7FFFu + ((u >> 16) & 1u)) & 0xFFFF0000u;
+    std::memcpy(&v, &u, 4);
+    return v;
+}
 
 // ---- numerics ---------------------------------------------------------------------------------
 

@@ -26,10 +26,10 @@ std::size_t volume(const StoredMatrices& s) { return s.rows * s.cols; }
 std::byte* matrix_at(const StoredMatrices& s, std::size_t index) { return s.data + index * s.matrix_bytes; }
 
 // Stored matrix `index` of `s` as float32 rows: in place when it is float32 rows already and needs
-// no mask, else decoded into `scratch`.
-const float* read_matrix(const StoredMatrices& s, std::size_t index, bool copy, float* scratch, ThreadPool& pool) {
+// no mask (then only read), else decoded into `scratch`.
+float* read_matrix(const StoredMatrices& s, std::size_t index, bool copy, float* scratch, ThreadPool& pool) {
     std::byte* at = matrix_at(s, index);
-    if (s.f32_rows && !copy) return reinterpret_cast<const float*>(at);
+    if (s.f32_rows && !copy) return reinterpret_cast<float*>(at);
     codec::convert_storage({at, s.format, s.layout},
                            {reinterpret_cast<std::byte*>(scratch), codec::Format::F32, Layout::ROW_MAJOR},
                            Shape{static_cast<std::int64_t>(s.rows), static_cast<std::int64_t>(s.cols)}, 0.0f, pool);
@@ -40,12 +40,10 @@ void run_item(const Itemwise& g, std::size_t i, Scratch& scratch, ThreadPool& po
     const Shape2d& s = g.shape;
     const std::size_t a_n = volume(g.a), b_n = volume(g.b);
     float* const mark = scratch.next;
-    const std::size_t ai = g.a_items.empty() ? i : g.a_items[i];
-    const std::size_t bi = g.b_items.empty() ? i : g.b_items[i];
     const bool a_copy = !g.a.f32_rows || g.mask_a, b_copy = !g.b.f32_rows || g.mask_b;
 
-    float* a = const_cast<float*>(read_matrix(g.a, ai, a_copy, a_copy ? scratch.take(a_n) : nullptr, pool));
-    float* b = const_cast<float*>(read_matrix(g.b, bi, b_copy, b_copy ? scratch.take(b_n) : nullptr, pool));
+    float* a = read_matrix(g.a, g.a_items[i], a_copy, a_copy ? scratch.take(a_n) : nullptr, pool);
+    float* b = read_matrix(g.b, g.b_items[i], b_copy, b_copy ? scratch.take(b_n) : nullptr, pool);
     Term terms[2] = {{a, b}, {}};
     std::size_t num_terms = 1;
     if (g.masks.two_terms) {

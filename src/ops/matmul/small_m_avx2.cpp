@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gemm.hpp"
+#include "vec_math_avx2.hpp"
 #include "ttnn/core/layout.hpp"
 
 namespace ttnn::ops::gemm {
@@ -23,22 +24,9 @@ constexpr std::size_t kRowsPerPass = 6;  // 6 rows x 16 columns: 12 accumulators
 constexpr std::size_t kRowBlock = 64;
 constexpr std::size_t kColBlocksPerTask = 8;  // 256 columns
 
-inline __m256 round_bf16(__m256 x) {
-    const __m256i u = _mm256_castps_si256(x);
-    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
-    const __m256i r = _mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7FFF)), lsb);
-    return _mm256_castsi256_ps(_mm256_and_si256(r, _mm256_set1_epi32(static_cast<int>(0xFFFF0000u))));
-}
-
-inline void load16_bf16(const std::uint16_t* p, __m256& lo, __m256& hi) {
-    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-    lo = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm256_castsi256_si128(v)), 16));
-    hi = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm256_extracti128_si256(v, 1)), 16));
-}
-
 inline void load16(const std::byte* p, bool bf16, __m256& lo, __m256& hi) {
     if (bf16) {
-        load16_bf16(reinterpret_cast<const std::uint16_t*>(p), lo, hi);
+        vec::load16_bf16_ps(reinterpret_cast<const std::uint16_t*>(p), lo, hi);
     } else {
         lo = _mm256_loadu_ps(reinterpret_cast<const float*>(p));
         hi = _mm256_loadu_ps(reinterpret_cast<const float*>(p) + 8);
@@ -122,8 +110,8 @@ void panel(const SmallM& s, const float* wb0, const float* wb1, std::size_t off,
 #pragma GCC unroll 8
     for (int r = 0; r < Rows; ++r) {
         if (s.bf16_accumulate) {
-            acc[r][0] = round_bf16(acc[r][0]);
-            acc[r][1] = round_bf16(acc[r][1]);
+            acc[r][0] = vec::round_bf16_ps(acc[r][0]);
+            acc[r][1] = vec::round_bf16_ps(acc[r][1]);
         }
         float* y = yb + r * ldy + off;
         _mm256_store_ps(y, acc[r][0]);

@@ -52,15 +52,6 @@ inline float masked(float v, std::uint32_t mask) {
     return v;
 }
 
-// bfloat16 nearest-even, the value kept in float32 (the engine's bf16 destination register).
-inline float round_bf16(float v) {
-    std::uint32_t u;
-    __builtin_memcpy(&u, &v, 4);
-    u = (u + 0x7FFFu + ((u >> 16) & 1u)) & 0xFFFF0000u;
-    __builtin_memcpy(&v, &u, 4);
-    return v;
-}
-
 // The four sums of acc[0..3] (lane q: the sum of acc[q]).
 inline __m128 hsum4(const __m256* acc) {
     const __m256 t = _mm256_hadd_ps(_mm256_hadd_ps(acc[0], acc[1]), _mm256_hadd_ps(acc[2], acc[3]));
@@ -128,7 +119,7 @@ void block(const SmallMNT& s, std::size_t r0, std::size_t j0, __m256 mask) {
                 for (std::size_t q = 0; q < WR; ++q) {
                     float sum = hsum(acc[r][q]);
                     for (std::size_t k = c; k < t1; ++k) sum += x[r][k] * masked(load1(w[q], k, s.w_bf16), s.w_mask);
-                    run[r][q] = Bf16Dest ? round_bf16(run[r][q] + sum) : run[r][q] + sum;
+                    run[r][q] = Bf16Dest ? round_to_bf16(run[r][q] + sum) : run[r][q] + sum;
                 }
         }
     }

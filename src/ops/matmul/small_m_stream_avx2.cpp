@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gemm.hpp"
+#include "vec_math_avx2.hpp"
 #include "ttnn/core/layout.hpp"
 
 namespace ttnn::ops::gemm {
@@ -20,20 +21,11 @@ namespace {
 
 constexpr std::size_t kPrefetchTiles = 4;
 
-inline __m256 round_bf16(__m256 x) {
-    const __m256i u = _mm256_castps_si256(x);
-    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
-    const __m256i r = _mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7FFF)), lsb);
-    return _mm256_castsi256_ps(_mm256_and_si256(r, _mm256_set1_epi32(static_cast<int>(0xFFFF0000u))));
-}
-
 // 16 consecutive values of a face row as two vectors of 8.
 template <bool Bf16>
 inline void load16(const std::byte* p, __m256& lo, __m256& hi) {
     if constexpr (Bf16) {
-        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-        lo = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm256_castsi256_si128(v)), 16));
-        hi = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm256_extracti128_si256(v, 1)), 16));
+        vec::load16_bf16_ps(reinterpret_cast<const std::uint16_t*>(p), lo, hi);
     } else {
         lo = _mm256_loadu_ps(reinterpret_cast<const float*>(p));
         hi = _mm256_loadu_ps(reinterpret_cast<const float*>(p) + 8);
@@ -41,7 +33,7 @@ inline void load16(const std::byte* p, __m256& lo, __m256& hi) {
 }
 
 struct Layout2 {
-    std::size_t k_pad, n_pad, tiles_w, tiles_h;
+    std::size_t n_pad, tiles_w, tiles_h;
 };
 
 // acc[r][0..3] += x[r][kk] * (w0, w1, w2, w3): one row of K for the 32 columns of a tile.
@@ -121,7 +113,7 @@ void tile_rows(const SmallM& s, const Layout2& g, const float* const* xs0, const
         float* y = ypad + r * g.n_pad + tc * kTileWidth;
         for (int q = 0; q < 4; ++q) {
             const __m256 v = Rows == 1 ? _mm256_add_ps(even[r][q], odd[r][q]) : even[r][q];
-            _mm256_storeu_ps(y + 8 * q, s.bf16_accumulate ? round_bf16(v) : v);
+            _mm256_storeu_ps(y + 8 * q, s.bf16_accumulate ? vec::round_bf16_ps(v) : v);
         }
     }
 }
@@ -154,18 +146,10 @@ void small_m_stream_avx2(const SmallM& s, ThreadPool& pool) {
     g.tiles_w = (s.n + kTileWidth - 1) / kTileWidth;
     g.tiles_h = (s.k + kTileHeight - 1) / kTileHeight;
     g.n_pad = g.tiles_w * kTileWidth;
-    g.k_pad = g.tiles_h * kTileHeight;
-    // x's rows, contiguous (the caller's rows may alias a tensor it still uses; they are read only).
-    const std::size_t terms = s.x[1] != nullptr ? 2 : 1;
-    std::vector<float> xpad(terms * s.m * g.k_pad, 0.0f);
+    // Rows of x (and HiFi3's low parts), read in place: K past s.k is never read.
     const float* xs[2][kSmallMStream] = {};
-    for (std::size_t t = 0; t < terms; ++t) {
-        for (std::size_t r = 0; r < s.m; ++r) {
-            float* dst = xpad.data() + (t * s.m + r) * g.k_pad;
-            std::copy(s.x[t] + r * s.k, s.x[t] + (r + 1) * s.k, dst);
-            xs[t][r] = dst;
-        }
-    }
+    for (std::size_t t = 0; t < 2; ++t)
+        for (std::size_t r = 0; r < s.m && s.x[t] != nullptr; ++r) xs[t][r] = s.x[t] + r * s.k;
     std::vector<float> ypad(s.m * g.n_pad);
     const __m256 m0 = _mm256_castsi256_ps(_mm256_set1_epi32(static_cast<int>(s.w_mask[0])));
     const __m256 m1 = _mm256_castsi256_ps(_mm256_set1_epi32(static_cast<int>(s.w_mask[1])));
