@@ -36,6 +36,7 @@ SHAPES = [
     ("bert context  [96,128,128]x[96,128,64]", [96, 128, 128], [96, 128, 64], "matmul"),
     ("batch-1 linear [1,768]x[768,3072]", [1, 768], [768, 3072], "linear"),
     ("batch-1 linear [1,3072]x[3072,768]", [1, 3072], [3072, 768], "linear"),
+    ("batch-1 linear [1,4096]x[4096,4096]", [1, 4096], [4096, 4096], "linear"),  # W beyond L3 in fp32
     ("small batch   [32,768]x[768,3072]", [32, 768], [768, 3072], "linear"),
     # nn.Linear's [out, in] weight, row-major, transpose_b=True: what compiled models pass.
     ("nt batch-1    [1,768]x[3072,768]^T", [1, 768], [768, 3072], "linear_nt"),
